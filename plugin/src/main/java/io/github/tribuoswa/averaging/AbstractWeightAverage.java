@@ -1,0 +1,108 @@
+package io.github.tribuoswa.averaging;
+
+/**
+ * The state and checks shared by the averages: a double-precision average, its count, and the
+ * validation of incoming weights. Subclasses say how one weight moves the average.
+ */
+abstract class AbstractWeightAverage implements WeightAverage {
+
+    /**
+     * The current average.
+     */
+    protected final double[] mean;
+
+    /**
+     * The number of vectors averaged in.
+     */
+    protected long count;
+
+    /**
+     * Creates an empty average.
+     * @param size The number of weights (&ge; 0).
+     */
+    AbstractWeightAverage(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size = " + size + " is out of range; allowed: integer >= 0");
+        }
+        this.mean = new double[size];
+    }
+
+    /**
+     * The weight that the incoming vector gets in the new average, given how many were in
+     * before: new mean = (1 &minus; β)·mean + β·w.
+     * @param previousCount The count before this update.
+     * @return β in (0, 1].
+     */
+    protected abstract double incomingWeight(long previousCount);
+
+    @Override
+    public void update(float[] weights) {
+        checkLength(weights.length);
+        for (int j = 0; j < weights.length; j++) {
+            if (!Float.isFinite(weights[j])) {
+                throw nonFinite(j, weights[j]);
+            }
+        }
+        double beta = incomingWeight(count);
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] += beta * (weights[j] - mean[j]);
+        }
+        count++;
+    }
+
+    @Override
+    public void update(double[] weights) {
+        checkLength(weights.length);
+        for (int j = 0; j < weights.length; j++) {
+            if (!Double.isFinite(weights[j])) {
+                throw nonFinite(j, weights[j]);
+            }
+        }
+        double beta = incomingWeight(count);
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] += beta * (weights[j] - mean[j]);
+        }
+        count++;
+    }
+
+    @Override
+    public long count() {
+        return count;
+    }
+
+    @Override
+    public int size() {
+        return mean.length;
+    }
+
+    @Override
+    public void copyTo(float[] destination) {
+        checkReadable(destination.length);
+        for (int j = 0; j < mean.length; j++) {
+            destination[j] = (float) mean[j];
+        }
+    }
+
+    @Override
+    public void copyTo(double[] destination) {
+        checkReadable(destination.length);
+        System.arraycopy(mean, 0, destination, 0, mean.length);
+    }
+
+    private void checkLength(int length) {
+        if (length != mean.length) {
+            throw new IllegalArgumentException("weights has length " + length + ", the average has " + mean.length);
+        }
+    }
+
+    private void checkReadable(int length) {
+        if (count == 0) {
+            throw new IllegalStateException("Nothing has been averaged yet (count = 0)");
+        }
+        checkLength(length);
+    }
+
+    private static IllegalArgumentException nonFinite(int index, double value) {
+        return new IllegalArgumentException("weights[" + index + "] = " + value + " is not finite; the vector was not averaged in");
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.tribuoswa.averaging;
+
+/**
+ * The kinds of weight average a trainer or optimiser can be configured with.
+ */
+public enum Averaging {
+    /**
+     * The equal running average of Algorithm 1: {@link EqualAverage}.
+     */
+    EQUAL,
+    /**
+     * An exponential moving average: {@link ExponentialMovingAverage}.
+     */
+    EMA;
+
+    /**
+     * Creates an empty average of this kind.
+     * @param size The number of weights.
+     * @param emaDecay The decay, used by {@link #EMA} only.
+     * @return The average.
+     */
+    public WeightAverage create(int size, double emaDecay) {
+        switch (this) {
+            case EMA:
+                return new ExponentialMovingAverage(size, emaDecay);
+            case EQUAL:
+            default:
+                return new EqualAverage(size);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.tribuoswa.schedule;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import io.github.tribuoswa.util.Checks;
+
+/**
+ * The whole-run schedule of the SWA paper's experiments: the {@link BaselineSchedule} compressed
+ * into the first {@code swaStart} steps, decaying from α0 to the SWA phase's first rate, then
+ * the SWA phase (a {@link ConstantSchedule} or {@link CyclicSchedule}, or any other schedule)
+ * counted from the step after {@code swaStart}:
+ * <pre>
+ *   α(i) = α0·factor((i &minus; 1) / s, r)   for i &le; s,   r = α_SWA(1) / α0
+ *   α(i) = α_SWA(i &minus; s)                 for i &gt; s
+ * </pre>
+ * where s = swaStart and factor is the baseline's (α0 for the first half, linear decay by 90%,
+ * then r). This is the authors' SWA training script: t = epoch / swa_start, with
+ * lr_ratio = swa_lr / lr_init. Cycle ends and mid-points are those of the SWA phase, shifted
+ * by s; the weights after step s are ŵ.
+ */
+public final class SWASchedule implements LearningRateSchedule {
+
+    @Config(mandatory = true, description = "α0, the initial learning rate of the SGD phase (> 0).")
+    private double initialLearningRate;
+
+    @Config(mandatory = true, description = "Number of SGD steps before the SWA phase (>= 1).")
+    private long swaStart;
+
+    @Config(mandatory = true, description = "The schedule of the SWA phase, counted from the step after swaStart.")
+    private LearningRateSchedule swaPhase;
+
+    /**
+     * For OLCUT.
+     */
+    private SWASchedule() {}
+
+    /**
+     * The SWA paper's schedule.
+     * @param initialLearningRate α0 (&gt; 0).
+     * @param swaStart The number of SGD steps before the SWA phase (&ge; 1).
+     * @param swaPhase The SWA phase's schedule, counted from step swaStart + 1.
+     */
+    public SWASchedule(double initialLearningRate, long swaStart, LearningRateSchedule swaPhase) {
+        this.initialLearningRate = initialLearningRate;
+        this.swaStart = swaStart;
+        this.swaPhase = swaPhase;
+        postConfig();
+    }
+
+    @Override
+    public void postConfig() {
+        Checks.positive(this, "initialLearningRate", initialLearningRate);
+        Checks.atLeast(this, "swaStart", swaStart, 1);
+        Checks.present(this, "swaPhase", swaPhase);
+        if (swaPhase.swaStart() != 0) {
+            throw Checks.outOfRange(this, "swaPhase", swaPhase, "a schedule that cycles from its first step (swaStart() = 0)");
+        }
+    }
+
+    @Override
+    public double rate(long iteration) {
+        Cycles.checkIteration(iteration);
+        if (iteration <= swaStart) {
+            double ratio = swaPhase.rate(1) / initialLearningRate;
+            return initialLearningRate * BaselineSchedule.factor((double) (iteration - 1) / swaStart, ratio);
+        } else {
+            return swaPhase.rate(iteration - swaStart);
+        }
+    }
+
+    @Override
+    public boolean isCycleEnd(long iteration) {
+        return iteration > swaStart && swaPhase.isCycleEnd(iteration - swaStart);
+    }
+
+    @Override
+    public boolean isCycleMidpoint(long iteration) {
+        return iteration > swaStart && swaPhase.isCycleMidpoint(iteration - swaStart);
+    }
+
+    @Override
+    public long swaStart() {
+        return swaStart;
+    }
+
+    @Override
+    public String toString() {
+        return "SWASchedule(initialLearningRate=" + initialLearningRate + ",swaStart=" + swaStart + ",swaPhase=" + swaPhase + ")";
+    }
+}

@@ -1,0 +1,182 @@
+package io.github.tribuoswa.sgd;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.tribuoswa.averaging.Averaging;
+import io.github.tribuoswa.averaging.AveragingPoints;
+import io.github.tribuoswa.averaging.WeightAverage;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.util.Checks;
+import org.tribuo.math.Parameters;
+import org.tribuo.math.StochasticGradientOptimiser;
+import org.tribuo.math.la.Tensor;
+
+/**
+ * Stochastic Weight Averaging (Izmailov et al. 2018, Algorithm 1) for every Tribuo model trained
+ * by a {@link StochasticGradientOptimiser}: {@code LinearSGDTrainer} (classification and
+ * regression), the factorization-machine trainers, and others. Replace the trainer's
+ * {@code optimiser} with this one and the trained model holds w_SWA.
+ * <p>
+ * It wraps any inner optimiser (SGD, AdaGrad, Adam, &hellip;) and
+ * <ul>
+ *   <li>multiplies the inner optimiser's step i by the schedule's rate α(i), as
+ *   {@link ScheduledOptimiser} does (give the inner optimiser rate 1 to let the schedule set
+ *   the rate);</li>
+ *   <li>averages the weights at the points {@link AveragingPoints} names: ŵ (the weights after
+ *   the schedule's {@code swaStart} steps) if {@code countStartWeights}, and the weights after
+ *   every later cycle end, with the equal average of Algorithm 1 or an exponential moving
+ *   average;</li>
+ *   <li>in {@link #finalise()}, calls the inner optimiser's {@code finalise()} first (Pegasos and
+ *   AdaGradRDA write their true weights there), then writes the average into the
+ *   parameters.</li>
+ * </ul>
+ * Tribuo's trainers call {@code step} before they apply the update, so the weights after step
+ * k are read at the start of step k + 1, and those after the last step in {@code finalise()}.
+ * Averaging costs one extra copy of the weights and happens at most once per cycle.
+ * <p>
+ * If training ends before the schedule's {@code swaStart}, nothing has been averaged and
+ * {@code finalise()} throws an {@link IllegalStateException} naming {@code swaStart} and the
+ * number of steps that ran; a weight vector with a NaN or infinity is never averaged in (the
+ * run stops with an error naming the step).
+ */
+public final class SWAOptimiser implements StochasticGradientOptimiser {
+
+    @Config(mandatory = true, description = "The inner optimiser; its steps are scaled by the schedule, so give it learning rate 1.")
+    private StochasticGradientOptimiser optimiser;
+
+    @Config(mandatory = true, description = "The learning-rate schedule; its cycle ends after swaStart are the averaging points.")
+    private LearningRateSchedule schedule;
+
+    @Config(description = "EQUAL (Algorithm 1) or EMA.")
+    private Averaging averaging = Averaging.EQUAL;
+
+    @Config(description = "Decay of the exponential moving average, in [0, 1); used when averaging = EMA.")
+    private double emaDecay = 0.9;
+
+    @Config(description = "Count ŵ, the weights after the schedule's swaStart steps, as the first averaged model (Algorithm 1).")
+    private boolean countStartWeights = true;
+
+    private ScheduledOptimiser scheduled;
+    private AveragingPoints points;
+    private Parameters parameters;
+    private WeightAverage average;
+
+    /**
+     * For OLCUT.
+     */
+    private SWAOptimiser() {}
+
+    /**
+     * SWA with the equal average of Algorithm 1, counting ŵ as the first model.
+     * @param optimiser The inner optimiser (give it learning rate 1).
+     * @param schedule The schedule.
+     */
+    public SWAOptimiser(StochasticGradientOptimiser optimiser, LearningRateSchedule schedule) {
+        this(optimiser, schedule, Averaging.EQUAL, 0.9, true);
+    }
+
+    /**
+     * SWA.
+     * @param optimiser The inner optimiser (give it learning rate 1).
+     * @param schedule The schedule.
+     * @param averaging EQUAL or EMA.
+     * @param emaDecay The EMA decay in [0, 1) (ignored for EQUAL).
+     * @param countStartWeights Whether ŵ is the first averaged model.
+     */
+    public SWAOptimiser(StochasticGradientOptimiser optimiser, LearningRateSchedule schedule,
+                        Averaging averaging, double emaDecay, boolean countStartWeights) {
+        this.optimiser = optimiser;
+        this.schedule = schedule;
+        this.averaging = averaging;
+        this.emaDecay = emaDecay;
+        this.countStartWeights = countStartWeights;
+        postConfig();
+    }
+
+    @Override
+    public void postConfig() {
+        Checks.present(this, "optimiser", optimiser);
+        Checks.present(this, "schedule", schedule);
+        Checks.present(this, "averaging", averaging);
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw Checks.outOfRange(this, "emaDecay", emaDecay, "real in [0, 1)");
+        }
+        scheduled = new ScheduledOptimiser(optimiser, schedule);
+        points = new AveragingPoints(schedule, countStartWeights);
+    }
+
+    @Override
+    public void initialise(Parameters parameters) {
+        scheduled.initialise(parameters);
+        this.parameters = parameters;
+        this.average = averaging.create(TensorWeights.size(parameters.get()), emaDecay);
+    }
+
+    @Override
+    public Tensor[] step(Tensor[] updates, double weight) {
+        averageIfDue(scheduled.iteration());
+        return scheduled.step(updates, weight);
+    }
+
+    @Override
+    public void finalise() {
+        scheduled.finalise();
+        long steps = scheduled.iteration();
+        averageIfDue(steps);
+        if (average.count() == 0) {
+            throw new IllegalStateException("SWAOptimiser averaged no weights: swaStart = " + points.swaStart()
+                    + " is out of range for a run of " + steps + " steps; allowed: swaStart < " + steps
+                    + " with at least one cycle end after it (or swaStart <= " + steps + " with countStartWeights = true)");
+        }
+        Tensor[] current = parameters.get();
+        parameters.set(TensorWeights.unflatten(current, average.average()));
+    }
+
+    /**
+     * Averages the current weights (those after k steps) in if k is an averaging point.
+     * @param k The number of steps done.
+     */
+    private void averageIfDue(long k) {
+        if (points.includes(k)) {
+            double[] w = TensorWeights.flatten(parameters.get());
+            try {
+                average.update(w);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("SWAOptimiser: the weights after step " + k
+                        + " are not finite and were not averaged in; training diverged (lower the learning rate)", e);
+            }
+        }
+    }
+
+    /**
+     * The number of weight vectors averaged so far in the current run.
+     * @return The count, 0 before {@link #initialise(Parameters)}.
+     */
+    public long averagedModels() {
+        return average == null ? 0 : average.count();
+    }
+
+    @Override
+    public void reset() {
+        scheduled.reset();
+        parameters = null;
+        average = null;
+    }
+
+    @Override
+    public SWAOptimiser copy() {
+        return new SWAOptimiser(optimiser.copy(), schedule, averaging, emaDecay, countStartWeights);
+    }
+
+    @Override
+    public ConfiguredObjectProvenance getProvenance() {
+        return new ConfiguredObjectProvenanceImpl(this, "StochasticGradientOptimiser");
+    }
+
+    @Override
+    public String toString() {
+        return "SWAOptimiser(optimiser=" + optimiser + ",schedule=" + schedule + ",averaging=" + averaging
+                + ",emaDecay=" + emaDecay + ",countStartWeights=" + countStartWeights + ")";
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.tribuoswa.util;
+
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+
+/**
+ * Validation of hyper-parameters, shared by every component of the plugin so that each bad
+ * value is reported the same way: the exception names the parameter, the value found and the
+ * allowed range.
+ * <p>
+ * The checks throw {@link PropertyException} (a {@link RuntimeException} carrying the
+ * parameter's name in {@link PropertyException#getProperty()}), which is what OLCUT components
+ * throw from {@code postConfig()}; public constructors call {@code postConfig()}, so Java and
+ * XML users see the same error.
+ */
+public final class Checks {
+
+    private Checks() {}
+
+    /**
+     * Builds the exception for a value outside its range.
+     * @param owner The component (its simple class name is used).
+     * @param name The parameter name, as in the {@code @Config} field.
+     * @param value The offending value.
+     * @param allowed A description of the allowed range, e.g. {@code "integer >= 1"}.
+     * @return The exception to throw.
+     */
+    public static PropertyException outOfRange(Object owner, String name, Object value, String allowed) {
+        String component = owner instanceof Class ? ((Class<?>) owner).getSimpleName() : owner.getClass().getSimpleName();
+        return new PropertyException(component, name,
+                name + " = " + value + " is out of range; allowed: " + allowed);
+    }
+
+    /**
+     * Requires a finite value strictly above zero.
+     * @param owner The component.
+     * @param name The parameter name.
+     * @param value The value.
+     * @return The value.
+     */
+    public static double positive(Object owner, String name, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw outOfRange(owner, name, value, "finite real > 0");
+        }
+        return value;
+    }
+
+    /**
+     * Requires a finite value at or above zero.
+     * @param owner The component.
+     * @param name The parameter name.
+     * @param value The value.
+     * @return The value.
+     */
+    public static double nonNegative(Object owner, String name, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw outOfRange(owner, name, value, "finite real >= 0");
+        }
+        return value;
+    }
+
+    /**
+     * Requires a value in the closed interval [lo, hi].
+     * @param owner The component.
+     * @param name The parameter name.
+     * @param value The value.
+     * @param lo The lower bound.
+     * @param hi The upper bound.
+     * @return The value.
+     */
+    public static double inClosedRange(Object owner, String name, double value, double lo, double hi) {
+        if (!(value >= lo && value <= hi)) {
+            throw outOfRange(owner, name, value, "real in [" + lo + ", " + hi + "]");
+        }
+        return value;
+    }
+
+    /**
+     * Requires an integer at or above a minimum.
+     * @param owner The component.
+     * @param name The parameter name.
+     * @param value The value.
+     * @param min The minimum.
+     * @return The value.
+     */
+    public static long atLeast(Object owner, String name, long value, long min) {
+        if (value < min) {
+            throw outOfRange(owner, name, value, "integer >= " + min);
+        }
+        return value;
+    }
+
+    /**
+     * Requires a mandatory component to be present.
+     * @param owner The component.
+     * @param name The parameter name.
+     * @param value The value.
+     * @param <T> The type of the value.
+     * @return The value.
+     */
+    public static <T> T present(Object owner, String name, T value) {
+        if (value == null) {
+            throw outOfRange(owner, name, "null", "a non-null component");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,221 @@
+package io.github.tribuoswa.sgd;
+
+import io.github.tribuoswa.averaging.Averaging;
+import io.github.tribuoswa.schedule.ConstantSchedule;
+import io.github.tribuoswa.schedule.CyclicSchedule;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.schedule.SWASchedule;
+import org.junit.jupiter.api.Test;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.classification.sgd.fm.FMClassificationTrainer;
+import org.tribuo.classification.sgd.linear.LinearSGDModel;
+import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
+import org.tribuo.classification.sgd.objectives.LogMulticlass;
+import org.tribuo.math.StochasticGradientOptimiser;
+import org.tribuo.math.la.Tensor;
+import org.tribuo.math.optimisers.AdaGrad;
+import org.tribuo.math.optimisers.AdaGradRDA;
+import org.tribuo.math.optimisers.Adam;
+import org.tribuo.math.optimisers.Pegasos;
+import org.tribuo.math.optimisers.SGD;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.evaluation.RegressionEvaluator;
+import org.tribuo.regression.sgd.fm.FMRegressionTrainer;
+import org.tribuo.regression.sgd.objectives.SquaredLoss;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SWA inside Tribuo's own SGD trainers: the trained weights are the mean of weight snapshots
+ * captured independently at the steps Algorithm 1 names.
+ */
+public class SWAOptimiserTest {
+
+    private static final int N = 150;
+
+    /**
+     * Algorithm 1's averaging steps, computed here without the library: ŵ at s (if counted) and
+     * every c steps after it.
+     */
+    private static LongPredicate algorithm1(long s, long c, boolean countStart) {
+        return k -> (countStart && k == s) || (k > s && (k - s) % c == 0);
+    }
+
+    private static double[] mean(Map<Long, double[]> snapshots) {
+        double[] out = null;
+        for (double[] w : snapshots.values()) {
+            if (out == null) {
+                out = new double[w.length];
+            }
+            for (int j = 0; j < w.length; j++) {
+                out[j] += w[j];
+            }
+        }
+        for (int j = 0; j < out.length; j++) {
+            out[j] /= snapshots.size();
+        }
+        return out;
+    }
+
+    private static double[] weights(LinearSGDModel model) {
+        return TensorWeights.flatten(new Tensor[]{model.getWeightsCopy()});
+    }
+
+    private static double[] weights(org.tribuo.regression.sgd.linear.LinearSGDModel model) {
+        return TensorWeights.flatten(new Tensor[]{model.getWeightsCopy()});
+    }
+
+    @Test
+    public void linearClassificationHoldsTheMeanOfTheAveragedSnapshots() {
+        // 150 examples, minibatch 1, 4 epochs: 600 steps; SWA from step 300, cycles of 25
+        SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(300, 25, true));
+        LearningRateSchedule schedule = new SWASchedule(0.1, 300, new CyclicSchedule(0.05, 0.005, 25));
+        SWAOptimiser swa = new SWAOptimiser(new SnapshotProbe(SGD.getSimpleSGD(1.0), rec), schedule);
+        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), swa, 4, -1, 1, 7L);
+        MutableDataset<Label> data = SyntheticData.classification(N, 1);
+        LinearSGDModel model = trainer.train(data);
+
+        assertEquals(600L, rec.steps.get(0));
+        assertEquals(13, rec.last().size());       // w-hat and 12 cycle ends
+        assertArrayEquals(mean(rec.last()), weights(model), 1e-12);
+        double accuracy = new LabelEvaluator().evaluate(model, data).accuracy();
+        assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+    }
+
+    @Test
+    public void linearRegressionWithMinibatchesHoldsTheMean() {
+        // minibatch 10 over 150 examples: 15 steps an epoch, 6 epochs = 90 steps
+        SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(45, 15, true));
+        SWAOptimiser swa = new SWAOptimiser(new SnapshotProbe(SGD.getSimpleSGD(1.0), rec),
+                new SWASchedule(1e-3, 45, new ConstantSchedule(5e-4, 15)));
+        org.tribuo.regression.sgd.linear.LinearSGDTrainer trainer =
+                new org.tribuo.regression.sgd.linear.LinearSGDTrainer(new SquaredLoss(), swa, 6, -1, 10, 3L);
+        MutableDataset<Regressor> data = SyntheticData.regression(N, 2);
+        org.tribuo.regression.sgd.linear.LinearSGDModel model = trainer.train(data);
+        assertEquals(90L, rec.steps.get(0));
+        assertEquals(4, rec.last().size());        // steps 45, 60, 75, 90
+        assertArrayEquals(mean(rec.last()), weights(model), 1e-12);
+    }
+
+    @Test
+    public void emaAndUncountedStartFollowTheirDefinitions() {
+        SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(300, 50, false));
+        double decay = 0.8;
+        SWAOptimiser swa = new SWAOptimiser(new SnapshotProbe(SGD.getSimpleSGD(1.0), rec),
+                new SWASchedule(0.1, 300, new ConstantSchedule(0.02, 50)), Averaging.EMA, decay, false);
+        LinearSGDModel model = new LinearSGDTrainer(new LogMulticlass(), swa, 4, -1, 1, 7L).train(SyntheticData.classification(N, 1));
+        Map<Long, double[]> snaps = rec.last();
+        assertEquals(6, snaps.size());               // 350, 400, ..., 600
+        double[] ema = null;
+        for (double[] w : snaps.values()) {
+            if (ema == null) {
+                ema = w.clone();
+            } else {
+                for (int j = 0; j < w.length; j++) {
+                    ema[j] = decay * ema[j] + (1 - decay) * w[j];
+                }
+            }
+        }
+        assertArrayEquals(ema, weights(model), 1e-12);
+    }
+
+    @Test
+    public void reusedTrainerAveragesEachRunAfresh() {
+        SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(150, 30, true));
+        SWAOptimiser swa = new SWAOptimiser(new SnapshotProbe(SGD.getSimpleSGD(1.0), rec),
+                new SWASchedule(0.1, 150, new CyclicSchedule(0.05, 0.01, 30)));
+        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), swa, 2, -1, 1, 11L);
+        MutableDataset<Label> data = SyntheticData.classification(N, 5);
+        LinearSGDModel first = trainer.train(data);
+        LinearSGDModel second = trainer.train(data);
+        assertEquals(2, rec.runs.size());
+        assertEquals(6, rec.runs.get(0).size());
+        assertEquals(6, rec.runs.get(1).size());
+        assertArrayEquals(mean(rec.runs.get(0)), weights(first), 1e-12);
+        assertArrayEquals(mean(rec.runs.get(1)), weights(second), 1e-12);
+        // the configured optimiser itself was never used: Tribuo trains copies
+        assertEquals(0, swa.averagedModels());
+    }
+
+    @Test
+    public void innerOptimisersWithFinaliseAreAveragedAtTheirTrueWeights() {
+        List<StochasticGradientOptimiser> inners = List.of(new Pegasos(0.1, 0.01), new AdaGradRDA(1.0, 0.1, 0.01, 0.01, N),
+                new AdaGrad(1.0, 0.1), new Adam(1.0, 0.9, 0.999, 1e-8));
+        for (StochasticGradientOptimiser inner : inners) {
+            SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(150, 50, true));
+            SWAOptimiser swa = new SWAOptimiser(new SnapshotProbe(inner, rec),
+                    new SWASchedule(0.1, 150, new ConstantSchedule(0.05, 50)));
+            LinearSGDModel model = new LinearSGDTrainer(new LogMulticlass(), swa, 2, -1, 1, 7L).train(SyntheticData.classification(N, 3));
+            assertEquals(4, rec.last().size(), inner.toString());
+            assertArrayEquals(mean(rec.last()), weights(model), 1e-12, inner.toString());
+        }
+    }
+
+    @Test
+    public void factorizationMachinesTrainWithSWA() {
+        MutableDataset<Label> data = SyntheticData.classification(N, 4);
+        LearningRateSchedule schedule = new SWASchedule(0.05, 300, new CyclicSchedule(0.05, 0.005, 30));
+        FMClassificationTrainer fm = new FMClassificationTrainer(new LogMulticlass(),
+                new SWAOptimiser(SGD.getSimpleSGD(1.0), schedule), 4, -1, 1, 1L, 3, 0.1);
+        FMClassificationTrainer plain = new FMClassificationTrainer(new LogMulticlass(),
+                new ScheduledSGD(schedule), 4, -1, 1, 1L, 3, 0.1);
+        Model<Label> swaModel = fm.train(data);
+        Model<Label> plainModel = plain.train(data);
+        double accuracy = new LabelEvaluator().evaluate(swaModel, data).accuracy();
+        assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+        List<Prediction<Label>> a = swaModel.predict(data);
+        List<Prediction<Label>> b = plainModel.predict(data);
+        double diff = 0;
+        for (int i = 0; i < a.size(); i++) {
+            diff += Math.abs(a.get(i).getOutputScores().get("class0").getScore() - b.get(i).getOutputScores().get("class0").getScore());
+        }
+        assertTrue(diff > 1e-6, "SWA changed nothing");
+
+        MutableDataset<Regressor> reg = SyntheticData.regression(N, 6);
+        FMRegressionTrainer fmr = new FMRegressionTrainer(new SquaredLoss(),
+                new SWAOptimiser(SGD.getSimpleSGD(1.0), new SWASchedule(0.01, 300, new ConstantSchedule(0.005, 15))),
+                4, -1, 1, 1L, 2, 0.1, false);
+        Model<Regressor> regModel = fmr.train(reg);
+        double rmse = new RegressionEvaluator().evaluate(regModel, reg).averageRMSE();
+        assertTrue(rmse < 0.5, "rmse " + rmse);
+    }
+
+    @Test
+    public void trainingThatEndsBeforeSwaStartIsAnError() {
+        SWAOptimiser swa = new SWAOptimiser(SGD.getSimpleSGD(1.0), new SWASchedule(0.1, 10_000, new ConstantSchedule(0.01)));
+        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), swa, 2, -1, 1, 1L);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.train(SyntheticData.classification(N, 1)));
+        assertTrue(e.getMessage().contains("swaStart = 10000") && e.getMessage().contains("300 steps")
+                && e.getMessage().contains("allowed"), e.getMessage());
+    }
+
+    @Test
+    public void divergedWeightsAreNotAveraged() {
+        SWAOptimiser swa = new SWAOptimiser(SGD.getSimpleSGD(1.0), new SWASchedule(1e300, 10, new ConstantSchedule(1e300, 10)));
+        org.tribuo.regression.sgd.linear.LinearSGDTrainer trainer =
+                new org.tribuo.regression.sgd.linear.LinearSGDTrainer(new SquaredLoss(), swa, 2, -1, 1, 3L);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.train(SyntheticData.regression(N, 2)));
+        assertTrue(e.getMessage().contains("not finite") && e.getMessage().contains("step"), e.getMessage());
+    }
+
+    @Test
+    public void copyHasIndependentState() {
+        SWAOptimiser swa = new SWAOptimiser(SGD.getSimpleSGD(1.0), new ConstantSchedule(0.1));
+        SWAOptimiser copy = swa.copy();
+        assertNotEquals(System.identityHashCode(swa), System.identityHashCode(copy));
+        assertEquals(swa.toString(), copy.toString());
+        assertEquals(swa.getProvenance(), copy.getProvenance());
+    }
+}
