@@ -6,6 +6,7 @@ import org.tribuo.Model;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.experiments.ConfigurableTrainTest;
 
+import java.io.ObjectInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ public class ConfigurableTrainTestIT {
     static final String EXPORT_ARGS = "target/fmnist-libsvm embedded";
     static final String TRAIN_TEST_ARGS = "-c configs/logistic-swa.xml -t trainer -s LIBSVM"
             + " -u target/fmnist-libsvm/train.libsvm -v target/fmnist-libsvm/test.libsvm"
-            + " -f target/logistic-swa.model --model-output-protobuf -o target/logistic-swa-predictions.csv";
+            + " -f target/logistic-swa.model -o target/logistic-swa-predictions.csv";
 
     @Test
     public void documentedCommandTrainsTheSwaConfiguration() throws Exception {
@@ -43,7 +44,10 @@ public class ConfigurableTrainTestIT {
         ConfigurableTrainTest.main(TRAIN_TEST_ARGS.split(" "));
 
         assertTrue(Files.exists(model), "the model was written");
-        Model<?> loaded = Model.deserializeFromFile(model);
+        Model<?> loaded;
+        try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(model))) {
+            loaded = (Model<?>) in.readObject();
+        }
         assertTrue(loaded.validate(Label.class));
         String provenance = loaded.getProvenance().toString();
         assertTrue(provenance.contains("io.github.tribuoswa.sgd.SWAOptimiser"), provenance);

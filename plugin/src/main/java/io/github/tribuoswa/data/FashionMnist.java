@@ -212,11 +212,16 @@ public final class FashionMnist {
                 + ", images SHA-256 " + sha256(split.images(dir)) + ", pixels / 255";
         MutableDataset<Label> dataset = new MutableDataset<>(new SimpleDataSourceProvenance(description, factory), factory);
         for (Example<Label> example : source) {
-            ArrayExample<Label> scaled = new ArrayExample<>(example.getOutput());
+            String[] names = new String[example.size()];
+            double[] values = new double[example.size()];
+            int i = 0;
             for (Feature f : example) {
-                scaled.add(f.getName(), f.getValue() / 255.0);
+                names[i] = f.getName();
+                values[i] = f.getValue() / 255.0;
+                i++;
             }
-            dataset.add(scaled);
+            // the array constructor sorts once; ArrayExample.add would sort after every feature
+            dataset.add(new ArrayExample<>(example.getOutput(), names, values));
         }
         return dataset;
     }
