@@ -1,5 +1,6 @@
 package io.github.tribuoswa.sgd;
 
+import io.github.tribuoswa.SyntheticData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;

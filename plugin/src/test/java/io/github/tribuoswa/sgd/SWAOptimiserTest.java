@@ -1,5 +1,6 @@
 package io.github.tribuoswa.sgd;
 
+import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.CyclicSchedule;

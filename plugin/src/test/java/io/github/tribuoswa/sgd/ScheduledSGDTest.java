@@ -1,5 +1,6 @@
 package io.github.tribuoswa.sgd;
 
+import io.github.tribuoswa.SyntheticData;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.CyclicSchedule;

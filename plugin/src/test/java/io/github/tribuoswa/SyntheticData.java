@@ -1,4 +1,4 @@
-package io.github.tribuoswa.sgd;
+package io.github.tribuoswa;
 
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
@@ -13,14 +13,14 @@ import java.util.Random;
 /**
  * Small seeded data sets for the optimiser tests.
  */
-final class SyntheticData {
+public final class SyntheticData {
 
     private SyntheticData() {}
 
     /**
      * Three Gaussian classes in five dimensions.
      */
-    static MutableDataset<Label> classification(int n, long seed) {
+    public static MutableDataset<Label> classification(int n, long seed) {
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("gaussian classes seed " + seed, factory), factory);
         Random rng = new Random(seed);
@@ -39,7 +39,7 @@ final class SyntheticData {
     /**
      * Two linear targets of four features with noise.
      */
-    static MutableDataset<Regressor> regression(int n, long seed) {
+    public static MutableDataset<Regressor> regression(int n, long seed) {
         RegressionFactory factory = new RegressionFactory();
         MutableDataset<Regressor> data = new MutableDataset<>(new SimpleDataSourceProvenance("linear targets seed " + seed, factory), factory);
         Random rng = new Random(seed);

@@ -1,0 +1,125 @@
+package io.github.tribuoswa.nn;
+
+import ai.djl.ndarray.types.Shape;
+import io.github.tribuoswa.nn.convert.FeatureConverter;
+import io.github.tribuoswa.nn.convert.OutputConverter;
+import org.tribuo.Example;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Output;
+
+import java.util.List;
+
+/**
+ * A data set as dense float arrays, made once per data set (not per epoch): example i's
+ * features are {@code features[i·featureWidth …]}, its target {@code targets[i·targetWidth …]}.
+ */
+public final class DenseData {
+
+    private final float[] features;
+    private final float[] targets;
+    private final int size;
+    private final Shape exampleShape;
+    private final int featureWidth;
+    private final int targetWidth;
+
+    private DenseData(float[] features, float[] targets, int size, Shape exampleShape, int targetWidth) {
+        this.features = features;
+        this.targets = targets;
+        this.size = size;
+        this.exampleShape = exampleShape;
+        this.featureWidth = Math.toIntExact(exampleShape.size());
+        this.targetWidth = targetWidth;
+    }
+
+    /**
+     * Converts examples with their targets.
+     * @param examples The examples.
+     * @param featureConverter The feature converter.
+     * @param outputConverter The output converter.
+     * @param featureMap The feature map.
+     * @param outputInfo The output domain.
+     * @param <T> The output type.
+     * @return The dense data.
+     */
+    public static <T extends Output<T>> DenseData of(List<? extends Example<T>> examples, FeatureConverter featureConverter,
+                                                     OutputConverter<T> outputConverter, ImmutableFeatureMap featureMap,
+                                                     ImmutableOutputInfo<T> outputInfo) {
+        Shape shape = featureConverter.shape(featureMap);
+        int width = Math.toIntExact(shape.size());
+        int targetWidth = outputConverter.targetWidth(outputInfo);
+        int n = examples.size();
+        float[] x = new float[Math.multiplyExact(n, width)];
+        float[] y = new float[Math.multiplyExact(n, targetWidth)];
+        for (int i = 0; i < n; i++) {
+            Example<T> e = examples.get(i);
+            featureConverter.fill(e, featureMap, x, i * width);
+            outputConverter.fillTarget(e.getOutput(), outputInfo, y, i * targetWidth);
+        }
+        return new DenseData(x, y, n, shape, targetWidth);
+    }
+
+    /**
+     * Converts the features of examples (for prediction).
+     * @param examples The examples.
+     * @param featureConverter The feature converter.
+     * @param featureMap The feature map.
+     * @return The features, example after example.
+     */
+    public static float[] features(List<? extends Example<?>> examples, FeatureConverter featureConverter, ImmutableFeatureMap featureMap) {
+        int width = Math.toIntExact(featureConverter.shape(featureMap).size());
+        float[] x = new float[Math.multiplyExact(examples.size(), width)];
+        for (int i = 0; i < examples.size(); i++) {
+            featureConverter.fill(examples.get(i), featureMap, x, i * width);
+        }
+        return x;
+    }
+
+    /**
+     * The features.
+     * @return The backing array (not a copy).
+     */
+    public float[] features() {
+        return features;
+    }
+
+    /**
+     * The targets.
+     * @return The backing array (not a copy).
+     */
+    public float[] targets() {
+        return targets;
+    }
+
+    /**
+     * The number of examples.
+     * @return n.
+     */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * The shape of one example.
+     * @return The shape.
+     */
+    public Shape exampleShape() {
+        return exampleShape;
+    }
+
+    /**
+     * Floats per example.
+     * @return The width.
+     */
+    public int featureWidth() {
+        return featureWidth;
+    }
+
+    /**
+     * Floats per target.
+     * @return The width.
+     */
+    public int targetWidth() {
+        return targetWidth;
+    }
+}

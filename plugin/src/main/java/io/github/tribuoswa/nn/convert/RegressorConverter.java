@@ -1,0 +1,74 @@
+package io.github.tribuoswa.nn.convert;
+
+import ai.djl.training.loss.L2Loss;
+import ai.djl.training.loss.Loss;
+import org.tribuo.Example;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Prediction;
+import org.tribuo.regression.Regressor;
+
+/**
+ * Regression, any number of dimensions: the network outputs one value per dimension (in the
+ * model's dimension-id order) and is trained with squared error (DJL's {@code L2Loss}, ½·mean
+ * of the squared differences).
+ */
+public final class RegressorConverter implements OutputConverter<Regressor> {
+
+    /**
+     * A regressor converter (it has no parameters).
+     */
+    public RegressorConverter() {}
+
+    @Override
+    public int numOutputs(ImmutableOutputInfo<Regressor> info) {
+        return info.size();
+    }
+
+    @Override
+    public int targetWidth(ImmutableOutputInfo<Regressor> info) {
+        return info.size();
+    }
+
+    @Override
+    public void fillTarget(Regressor output, ImmutableOutputInfo<Regressor> info, float[] destination, int offset) {
+        for (Regressor.DimensionTuple t : output) {
+            int id = info.getID(t);
+            if (id < 0) {
+                throw new IllegalArgumentException("Regression dimension " + t.getName() + " is not in the output domain");
+            }
+            destination[offset + id] = (float) t.getValue();
+        }
+    }
+
+    @Override
+    public Loss loss() {
+        return new L2Loss("SquaredError", 1);
+    }
+
+    @Override
+    public Prediction<Regressor> prediction(float[] outputs, int offset, ImmutableOutputInfo<Regressor> info, Example<Regressor> example) {
+        int k = info.size();
+        String[] names = new String[k];
+        double[] values = new double[k];
+        for (int j = 0; j < k; j++) {
+            names[j] = info.getOutput(j).getNames()[0];
+            values[j] = outputs[offset + j];
+        }
+        return new Prediction<>(new Regressor(names, values), example.size(), example);
+    }
+
+    @Override
+    public boolean generatesProbabilities() {
+        return false;
+    }
+
+    @Override
+    public Class<Regressor> outputType() {
+        return Regressor.class;
+    }
+
+    @Override
+    public String toString() {
+        return "RegressorConverter()";
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.tribuoswa.nn.network;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import com.oracle.labs.mlrg.olcut.config.Config;
+import io.github.tribuoswa.util.Checks;
+
+/**
+ * VGG-16 as in the SWA paper's code (configuration D, for small images): 13 3&times;3
+ * convolutions of 64, 64, M, 128, 128, M, 256, 256, 256, M, 512, 512, 512, M, 512, 512, 512, M
+ * channels (M = 2&times;2 max pooling), each followed by optional BatchNorm and ReLU; then
+ * dropout, 512, ReLU, dropout, 512, ReLU and the output layer.
+ * <p>
+ * {@code widthDivisor} divides every channel and hidden width (1 is the paper's size; 4 or 8
+ * fit a CPU). A pooling step is skipped once the feature map is smaller than 2&times;2, so
+ * 28&times;28 inputs work.
+ */
+public final class VGGFactory implements NetworkFactory {
+
+    private static final int[] CONFIG_D = {64, 64, -1, 128, 128, -1, 256, 256, 256, -1, 512, 512, 512, -1, 512, 512, 512, -1};
+
+    @Config(description = "Add BatchNorm after each convolution (VGG16BN).")
+    private boolean batchNorm = false;
+
+    @Config(description = "Divides every channel and hidden width (>= 1).")
+    private int widthDivisor = 1;
+
+    @Config(description = "Dropout rate of the classifier, in [0, 1).")
+    private double dropout = 0.5;
+
+    /**
+     * For OLCUT.
+     */
+    private VGGFactory() {}
+
+    /**
+     * VGG-16.
+     * @param batchNorm Whether to add BatchNorm (VGG16BN).
+     * @param widthDivisor Divides channel counts and hidden widths.
+     * @param dropout The classifier's dropout rate.
+     */
+    public VGGFactory(boolean batchNorm, int widthDivisor, double dropout) {
+        this.batchNorm = batchNorm;
+        this.widthDivisor = widthDivisor;
+        this.dropout = dropout;
+        postConfig();
+    }
+
+    @Override
+    public void postConfig() {
+        Checks.atLeast(this, "widthDivisor", widthDivisor, 1);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw Checks.outOfRange(this, "dropout", dropout, "real in [0, 1)");
+        }
+    }
+
+    private int width(int w) {
+        return Math.max(1, w / widthDivisor);
+    }
+
+    @Override
+    public Block build(Shape inputShape, int numOutputs) {
+        Layers.requireImage(this, inputShape);
+        long h = inputShape.get(1);
+        long w = inputShape.get(2);
+        SequentialBlock net = new SequentialBlock();
+        for (int c : CONFIG_D) {
+            if (c < 0) {
+                if (h >= 2 && w >= 2) {
+                    net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+                    h /= 2;
+                    w /= 2;
+                }
+            } else {
+                net.add(Layers.conv(width(c), 3, 1, true));
+                if (batchNorm) {
+                    net.add(Layers.batchNorm());
+                }
+                net.add(ai.djl.nn.Activation.reluBlock());
+            }
+        }
+        net.add(Blocks.batchFlattenBlock());
+        if (dropout > 0) {
+            net.add(Dropout.builder().optRate((float) dropout).build());
+        }
+        net.add(Linear.builder().setUnits(width(512)).build()).add(ai.djl.nn.Activation.reluBlock());
+        if (dropout > 0) {
+            net.add(Dropout.builder().optRate((float) dropout).build());
+        }
+        net.add(Linear.builder().setUnits(width(512)).build()).add(ai.djl.nn.Activation.reluBlock());
+        net.add(Linear.builder().setUnits(numOutputs).build());
+        return net;
+    }
+
+    @Override
+    public String toString() {
+        return "VGGFactory(batchNorm=" + batchNorm + ",widthDivisor=" + widthDivisor + ",dropout=" + dropout + ")";
+    }
+}

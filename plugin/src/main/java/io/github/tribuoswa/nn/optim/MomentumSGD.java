@@ -1,0 +1,111 @@
+package io.github.tribuoswa.nn.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import org.tribuo.math.optimisers.SGD;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SGD with optional standard or Nesterov momentum and L2 weight decay, as PyTorch's
+ * {@code torch.optim.SGD} (dampening 0): with g = ∇L + λ·w,
+ * <pre>
+ *   NONE:      w &larr; w &minus; α·g
+ *   STANDARD:  m &larr; ρ·m + g;  w &larr; w &minus; α·m
+ *   NESTEROV:  m &larr; ρ·m + g;  w &larr; w &minus; α·(g + ρ·m)
+ * </pre>
+ * (DJL's own {@code Sgd} has no Nesterov momentum.) Updates are in place; every temporary
+ * array is closed before the update returns, the gradient is zeroed after it (as DJL's own
+ * optimizers do), and the momentum buffers are the only state.
+ */
+public final class MomentumSGD extends Optimizer {
+
+    private final Tracker learningRate;
+    private final SGD.Momentum momentum;
+    private final float rho;
+    private final float weightDecay;
+    private final Map<String, NDArray> buffers = new ConcurrentHashMap<>();
+
+    /**
+     * Creates the optimizer.
+     * @param learningRate The rate tracker.
+     * @param momentum The momentum type.
+     * @param rho The momentum factor.
+     * @param weightDecay The L2 weight decay λ.
+     */
+    public MomentumSGD(Tracker learningRate, SGD.Momentum momentum, float rho, float weightDecay) {
+        super(new OptimizerBuilder<>() {
+            @Override
+            protected OptimizerBuilder<?> self() {
+                return this;
+            }
+        });
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+        this.rho = rho;
+        this.weightDecay = weightDecay;
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        float alpha = learningRate.getNewValue(parameterId, updateCount(parameterId));
+        NDList temporaries = new NDList();
+        try {
+            NDArray g = grad;
+            if (weightDecay != 0f) {
+                NDArray decay = weight.mul(weightDecay);
+                temporaries.add(decay);
+                g = grad.add(decay);
+                temporaries.add(g);
+            }
+            NDArray step;
+            if (momentum == SGD.Momentum.NONE) {
+                step = g;
+            } else {
+                NDArray m = buffers.computeIfAbsent(parameterId, k -> weight.zerosLike());
+                m.muli(rho).addi(g);
+                if (momentum == SGD.Momentum.NESTEROV) {
+                    NDArray rm = m.mul(rho);
+                    temporaries.add(rm);
+                    step = g.add(rm);
+                    temporaries.add(step);
+                } else {
+                    step = m;
+                }
+            }
+            NDArray scaled = step.mul(alpha);
+            temporaries.add(scaled);
+            weight.subi(scaled);
+        } finally {
+            temporaries.close();
+        }
+        zeroGradient(weight);
+    }
+
+    /**
+     * Zeroes the weight's accumulated gradient: PyTorch adds each backward pass to it, and
+     * DJL's gradient collector does not clear it (DJL's own optimizers zero it in their update).
+     */
+    private static void zeroGradient(NDArray weight) {
+        if (weight instanceof PtNDArray) {
+            JniUtils.zeroGrad((PtNDArray) weight);
+        } else if (weight.hasGradient()) {
+            try (NDArray g = weight.getGradient()) {
+                g.subi(g);
+            }
+        }
+    }
+
+    /**
+     * The momentum buffers, by parameter id (for checkpoints).
+     * @return The live map.
+     */
+    public Map<String, NDArray> buffers() {
+        return buffers;
+    }
+}
