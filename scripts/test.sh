@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of tribuo-swa: unit tests (surefire) and integration tests (failsafe).
+# Runs every test of tribuo-swa: unit tests (surefire), integration tests (failsafe), and a
+# check that DJL training needs no network at run time.
 # Installs what the integration tests need first: real Fashion-MNIST from Debian's
 # dataset-fashion-mnist package.
 set -euo pipefail
@@ -12,4 +13,20 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y dataset-fashion-mnist
 fi
 
-mvn -B verify "$@"
+mvn -B install "$@"
+
+# No network at run time: train a network with the network namespace cut off (no DJL_OFFLINE
+# set here: the plugin turns DJL's offline mode on itself).
+if unshare -n true 2>/dev/null; then
+  log=examples/target/offline-check.log
+  unshare -n env -u DJL_OFFLINE java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
+      io.github.tribuoswa.examples.TrainNetwork --network mlp --data embedded --epochs 1 --threads 2 2>&1 | tee "$log"
+  if grep -q "test accuracy" "$log"; then
+    echo "offline check: 1 passed, 0 failed"
+  else
+    echo "offline check: 0 passed, 1 failed"
+    exit 1
+  fi
+else
+  echo "offline check skipped: 'unshare -n' is not permitted for this user (run the tests as root to include it)"
+fi
