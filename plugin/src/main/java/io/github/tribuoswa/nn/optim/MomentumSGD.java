@@ -1,7 +1,7 @@
 package io.github.tribuoswa.nn.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
@@ -19,9 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   STANDARD:  m &larr; ρ·m + g;  w &larr; w &minus; α·m
  *   NESTEROV:  m &larr; ρ·m + g;  w &larr; w &minus; α·(g + ρ·m)
  * </pre>
- * (DJL's own {@code Sgd} has no Nesterov momentum.) Updates are in place; every temporary
- * array is closed before the update returns, the gradient is zeroed after it (as DJL's own
- * optimizers do), and the momentum buffers are the only state.
+ * (DJL's own {@code Sgd} has no Nesterov momentum, and its fused PyTorch update keeps the rate
+ * inside the momentum buffer, which differs from PyTorch once the rate changes, as it does
+ * under a cyclic schedule.) Updates are in place, using the handed-over gradient as scratch;
+ * every temporary is closed before the update returns, the gradient is zeroed after it (as
+ * DJL's own optimizers do), and the momentum buffers are the only state.
  */
 public final class MomentumSGD extends Optimizer {
 
@@ -29,6 +31,8 @@ public final class MomentumSGD extends Optimizer {
     private final SGD.Momentum momentum;
     private final float rho;
     private final float weightDecay;
+    private static final NDIndex ALL = new NDIndex("...");
+
     private final Map<String, NDArray> buffers = new ConcurrentHashMap<>();
 
     /**
@@ -54,37 +58,41 @@ public final class MomentumSGD extends Optimizer {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float alpha = learningRate.getNewValue(parameterId, updateCount(parameterId));
-        NDList temporaries = new NDList();
-        try {
-            NDArray g = grad;
-            if (weightDecay != 0f) {
-                NDArray decay = weight.mul(weightDecay);
-                temporaries.add(decay);
-                g = grad.add(decay);
-                temporaries.add(g);
+        // The gradient handed to an optimizer is scratch space (DJL's parameter server passes a
+        // copy and closes it afterwards), so it is updated in place: big temporaries cost an
+        // allocation and page faults each, in-place passes do not.
+        NDArray g = grad;
+        if (weightDecay != 0f) {
+            try (NDArray decay = weight.mul(weightDecay)) {
+                g.addi(decay);
             }
-            NDArray step;
-            if (momentum == SGD.Momentum.NONE) {
-                step = g;
-            } else {
-                NDArray m = buffers.computeIfAbsent(parameterId, k -> weight.zerosLike());
-                m.muli(rho).addi(g);
-                if (momentum == SGD.Momentum.NESTEROV) {
-                    NDArray rm = m.mul(rho);
-                    temporaries.add(rm);
-                    step = g.add(rm);
-                    temporaries.add(step);
-                } else {
-                    step = m;
-                }
-            }
-            NDArray scaled = step.mul(alpha);
-            temporaries.add(scaled);
-            weight.subi(scaled);
-        } finally {
-            temporaries.close();
         }
+        switch (momentum) {
+            case STANDARD: {
+                NDArray m = buffer(parameterId, weight);
+                m.muli(rho).addi(g);
+                g.set(ALL, m);            // g <- m, then w <- w - alpha * m
+                break;
+            }
+            case NESTEROV: {
+                NDArray m = buffer(parameterId, weight);
+                m.muli(rho).addi(g);
+                try (NDArray rm = m.mul(rho)) {
+                    g.addi(rm);           // g <- g + rho * m
+                }
+                break;
+            }
+            case NONE:
+            default:
+                break;
+        }
+        g.muli(alpha);
+        weight.subi(g);
         zeroGradient(weight);
+    }
+
+    private NDArray buffer(String parameterId, NDArray weight) {
+        return buffers.computeIfAbsent(parameterId, k -> weight.zerosLike());
     }
 
     /**

@@ -1,0 +1,117 @@
+package io.github.tribuoswa.examples.bench;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.nn.DenseData;
+import io.github.tribuoswa.nn.Engines;
+import io.github.tribuoswa.nn.TrainingLoop;
+import io.github.tribuoswa.nn.convert.ImageConverter;
+import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.network.Activation;
+import io.github.tribuoswa.nn.network.CNNFactory;
+import io.github.tribuoswa.nn.network.MLPFactory;
+import io.github.tribuoswa.nn.network.NetworkFactory;
+import io.github.tribuoswa.nn.optim.SGDFactory;
+import io.github.tribuoswa.nn.optim.ScheduleTracker;
+import io.github.tribuoswa.schedule.ConstantSchedule;
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.math.optimisers.SGD;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Benchmark (a program, not a test): training samples per second of the plugin's training loop
+ * for the MLP and the BatchNorm CNN on Fashion-MNIST, the same networks and settings as
+ * {@code scripts/bench_pytorch.py}. The data are converted once before timing; each run builds
+ * a fresh network and times {@link TrainingLoop#fit} alone. Prints one line per network:
+ * {@code RESULT engine=djl network=… samples_per_s=…(median) runs=[…]}.
+ * <pre>
+ * usage: TrainingThroughput [--data embedded|DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--threads 2] [--batch 128]
+ * </pre>
+ */
+public final class TrainingThroughput {
+
+    private TrainingThroughput() {}
+
+    /**
+     * The benchmarked networks, matching the PyTorch script.
+     * @param name mlp or cnn.
+     * @return The factory.
+     */
+    static NetworkFactory network(String name) {
+        switch (name) {
+            case "mlp": return new MLPFactory(new int[]{256}, Activation.RELU, 0.0, false);
+            case "cnn": return new CNNFactory(new int[]{32, 64}, 3, true, 128, 0.0);
+            default: throw new IllegalArgumentException("network = " + name + "; allowed: mlp, cnn");
+        }
+    }
+
+    /**
+     * Runs the benchmark.
+     * @param args See the class documentation.
+     * @throws Exception if the data cannot be read.
+     */
+    public static void main(String[] args) throws Exception {
+        String data = null;
+        String networks = "mlp,cnn";
+        int epochs = 1;
+        int runs = 3;
+        int threads = 2;
+        int batch = 128;
+        for (int i = 0; i < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--data": data = v; break;
+                case "--networks": networks = v; break;
+                case "--epochs": epochs = Integer.parseInt(v); break;
+                case "--runs": runs = Integer.parseInt(v); break;
+                case "--threads": threads = Integer.parseInt(v); break;
+                case "--batch": batch = Integer.parseInt(v); break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path dir = FashionMnist.resolve(data);
+        MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
+        List<Example<Label>> list = new ArrayList<>();
+        train.forEach(list::add);
+        LabelConverter labels = new LabelConverter();
+        DenseData dense = DenseData.of(list, new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE), labels,
+                train.getFeatureIDMap(), train.getOutputIDInfo());
+        Engines.setIntraOpThreads(threads);
+        System.out.printf(Locale.ROOT, "data: %s, %d training images; threads %d, batch %d, %d epoch(s) per run, %d runs%n",
+                FashionMnist.isEmbedded(dir) ? "embedded subset" : dir.toString(), dense.size(), threads, batch, epochs, runs);
+        for (String name : networks.split(",")) {
+            double[] rates = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                Engines.pytorch().setRandomSeed(r);
+                try (Model model = Model.newInstance("bench", Device.cpu(), Engines.ENGINE)) {
+                    model.setBlock(network(name).build(dense.exampleShape(), 10));
+                    DefaultTrainingConfig config = new DefaultTrainingConfig(labels.loss())
+                            .optOptimizer(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4).create(new ScheduleTracker(new ConstantSchedule(0.05))))
+                            .optDevices(new Device[]{Device.cpu()});
+                    try (Trainer trainer = model.newTrainer(config)) {
+                        trainer.initialize(new ai.djl.ndarray.types.Shape(batch, 1, FashionMnist.SIDE, FashionMnist.SIDE));
+                        long start = System.nanoTime();
+                        TrainingLoop.fit(trainer, dense, 0, epochs, batch, true, new SplittableRandom(r));
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        rates[r] = (double) epochs * dense.size() / seconds;
+                    }
+                }
+            }
+            double[] sorted = rates.clone();
+            Arrays.sort(sorted);
+            System.out.printf(Locale.ROOT, "RESULT engine=djl network=%s samples_per_s=%.0f runs=%s%n", name, sorted[runs / 2],
+                    Arrays.toString(Arrays.stream(rates).map(Math::rint).toArray()));
+        }
+    }
+}

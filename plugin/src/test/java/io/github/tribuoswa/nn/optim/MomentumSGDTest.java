@@ -1,0 +1,60 @@
+package io.github.tribuoswa.nn.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.tribuoswa.nn.Engines;
+import io.github.tribuoswa.schedule.CyclicSchedule;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
+import org.junit.jupiter.api.Test;
+import org.tribuo.math.optimisers.SGD;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * MomentumSGD follows PyTorch's SGD exactly, also when the rate changes every step.
+ */
+public class MomentumSGDTest {
+
+    @Test
+    public void stepsMatchPyTorchFormulaUnderACyclicRate() {
+        LearningRateSchedule schedule = new CyclicSchedule(0.2, 0.05, 3);
+        float rho = 0.9f;
+        float lambda = 0.01f;
+        float[][] grads = {{0.5f, -1f, 2f}, {0.25f, 0.5f, -0.5f}, {-1f, 1f, 0f}, {0.1f, 0.2f, 0.3f}, {2f, -2f, 1f}};
+        for (SGD.Momentum type : SGD.Momentum.values()) {
+            MomentumSGD opt = new MomentumSGD(new ScheduleTracker(schedule), type, rho, lambda);
+            double[] w = {1, -2, 0.5};
+            double[] m = new double[3];
+            try (NDManager manager = Engines.pytorch().newBaseManager()) {
+                NDArray weight = manager.create(new float[]{1f, -2f, 0.5f});
+                weight.setRequiresGradient(true);
+                for (int step = 1; step <= grads.length; step++) {
+                    double alpha = (float) schedule.rate(step);
+                    NDArray grad = manager.create(grads[step - 1]);
+                    opt.update("w", weight, grad);
+                    for (int j = 0; j < 3; j++) {
+                        double g = (double) grads[step - 1][j] + lambda * w[j];
+                        double d;
+                        switch (type) {
+                            case STANDARD:
+                                m[j] = rho * m[j] + g;
+                                d = m[j];
+                                break;
+                            case NESTEROV:
+                                m[j] = rho * m[j] + g;
+                                d = g + rho * m[j];
+                                break;
+                            default:
+                                d = g;
+                        }
+                        w[j] -= alpha * d;
+                    }
+                    float[] got = weight.toFloatArray();
+                    for (int j = 0; j < 3; j++) {
+                        assertEquals(w[j], got[j], 1e-5, type + " step " + step + " weight " + j);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Training throughput of the same MLP and BatchNorm CNN under PyTorch (Debian's python3-torch),
+for the side-by-side benchmark in docs/benchmarks.md. Same data (Fashion-MNIST IDX files,
+pixels / 255), same networks, SGD with momentum 0.9 and weight decay 5e-4, batch 128, data
+loaded into tensors before timing; each run builds a fresh network and times the epochs alone.
+
+    python3 scripts/bench_pytorch.py [--data DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--threads 2] [--batch 128]
+
+Prints `RESULT engine=pytorch network=... samples_per_s=...(median) runs=[...]` per network and
+which BLAS library the process loaded.
+"""
+import argparse
+import gzip
+import statistics
+import struct
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def network(name):
+    if name == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    if name == "cnn":
+        return nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    raise ValueError(name)
+
+
+def blas_libraries():
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.lower() or "mkl" in line.lower()}
+    return sorted(l for l in libs if l.startswith("/"))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--networks", default="mlp,cnn")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batch", type=int, default=128)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    x = torch.from_numpy(read_idx(f"{a.data}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
+    y = torch.from_numpy(read_idx(f"{a.data}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    n = x.shape[0]
+    print(f"data: {a.data}, {n} training images; threads {a.threads}, batch {a.batch}, {a.epochs} epoch(s) per run, "
+          f"{a.runs} runs; torch {torch.__version__}")
+    loss_fn = nn.CrossEntropyLoss()
+    for name in a.networks.split(","):
+        rates = []
+        for r in range(a.runs):
+            torch.manual_seed(r)
+            model = network(name)
+            model.train()
+            opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+            start = time.perf_counter()
+            for _ in range(a.epochs):
+                perm = torch.randperm(n)
+                for s in range(0, n, a.batch):
+                    idx = perm[s:s + a.batch]
+                    opt.zero_grad()
+                    loss = loss_fn(model(x[idx]), y[idx])
+                    loss.backward()
+                    opt.step()
+            seconds = time.perf_counter() - start
+            rates.append(a.epochs * n / seconds)
+        print(f"RESULT engine=pytorch network={name} samples_per_s={statistics.median(rates):.0f} "
+              f"runs={[round(v) for v in rates]}")
+    print("BLAS libraries loaded:", ", ".join(blas_libraries()) or "none found in /proc/self/maps")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Training throughput (samples/s) of the MLP and the BatchNorm CNN on Fashion-MNIST: this
+# plugin's DJL training loop and PyTorch (Debian's python3-torch) side by side, one after the
+# other (never at the same time), same threads. Rewrites the "training throughput" section of
+# docs/benchmarks.md with the figures, the machine and the commands.
+#
+#   scripts/benchmark-networks.sh [RUNS] [EPOCHS]
+#
+# Needs root or sudo once, for: apt-get install python3-torch libopenblas0-openmp dataset-fashion-mnist
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}
+EPOCHS=${2:-1}
+THREADS=2
+DATA=/usr/share/datasets/fashion-mnist
+
+need=()
+/usr/bin/python3 -c "import torch" 2>/dev/null || need+=(python3-torch)
+[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp ] || need+=(libopenblas0-openmp)
+[ -f $DATA/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}"
+fi
+
+mvn -B -q -DskipTests install
+JAVA_CMD=(java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput
+  --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --threads $THREADS)
+PY_CMD=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS /usr/bin/python3 scripts/bench_pytorch.py
+  --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --threads $THREADS)
+
+JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --threads $THREADS"
+
+out=$(mktemp)
+echo "== $JAVA_SHOWN"; "${JAVA_CMD[@]}" 2>/dev/null | tee "$out"
+echo "== ${PY_CMD[*]}"; "${PY_CMD[@]}" | tee -a "$out"
+
+rate() { grep "RESULT engine=$1 network=$2 " "$out" | sed 's/.*samples_per_s=\([0-9]*\).*/\1/'; }
+runs() { grep "RESULT engine=$1 network=$2 " "$out" | sed 's/.*runs=\(.*\)/\1/'; }
+torchv=$(grep "^data:" "$out" | tail -1 | sed 's/.*torch //')
+blas=$(grep "^BLAS libraries loaded" "$out" | sed 's/BLAS libraries loaded: //')
+cpu=$(grep -m1 "model name" /proc/cpuinfo | sed 's/.*: //')
+
+section=$(cat <<MD
+<!-- training-throughput:start -->
+## Training throughput: DJL (this plugin) vs PyTorch
+
+Made by \`scripts/benchmark-networks.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu),
+$(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1); PyTorch $torchv (Debian python3-torch) with
+BLAS $blas; DJL 0.36.0 with libtorch 2.7.1 (its own bundled math libraries). Both use $THREADS
+intra-op threads and run one after the other, alone. Full Fashion-MNIST training set (60,000
+images), batch 128, SGD with momentum 0.9 and weight decay 5e-4, data converted to arrays
+before timing; each run builds a fresh network and times $EPOCHS epoch(s) of training.
+Median of $RUNS runs (each run's figure in brackets).
+
+| network | this plugin (DJL), samples/s | PyTorch, samples/s | ratio |
+|---|---|---|---|
+| MLP 784-256-10 | $(rate djl mlp) $(runs djl mlp) | $(rate pytorch mlp) $(runs pytorch mlp) | $(awk "BEGIN{printf \"%.2f\", $(rate djl mlp)/$(rate pytorch mlp)}") |
+| CNN conv32-BN-pool, conv64-BN-pool, 128, 10 | $(rate djl cnn) $(runs djl cnn) | $(rate pytorch cnn) $(runs pytorch cnn) | $(awk "BEGIN{printf \"%.2f\", $(rate djl cnn)/$(rate pytorch cnn)}") |
+
+Commands:
+
+\`\`\`
+$JAVA_SHOWN
+${PY_CMD[*]}
+\`\`\`
+<!-- training-throughput:end -->
+MD
+)
+doc=docs/benchmarks.md
+if [ ! -f $doc ]; then
+  printf '# Benchmarks\n\nEvery figure here comes from a committed harness; each section names its command, machine and number of runs.\n\n' > $doc
+fi
+python3 - "$doc" "$section" <<'PY'
+import re, sys
+path, section = sys.argv[1], sys.argv[2]
+text = open(path).read()
+pattern = re.compile(r"<!-- training-throughput:start -->.*?<!-- training-throughput:end -->", re.S)
+text = pattern.sub(lambda m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
+open(path, "w").write(text)
+PY
+echo "wrote $doc"
+rm -f "$out"
