@@ -124,13 +124,23 @@ public final class NetworkWeights {
         int pos = 0;
         for (Pair<String, Parameter> p : parameters(block, selection)) {
             NDArray array = p.getValue().getArray();
-            int n = Math.toIntExact(array.size());
-            // copy into the existing storage: NDArray.set(Buffer) would re-point it at a Java buffer
-            try (NDManager tmp = array.getManager().newSubManager()) {
-                NDArray source = tmp.create(FloatBuffer.wrap(flat, pos, n).slice(), array.getShape());
-                array.set(ALL, source);
-            }
-            pos += n;
+            copyInto(array, flat, pos);
+            pos += Math.toIntExact(array.size());
+        }
+    }
+
+    /**
+     * Copies values into an existing array's storage, in place (on its device).
+     * {@code NDArray.set(Buffer)} would instead re-point the storage at a Java buffer.
+     * @param array The array.
+     * @param flat The values.
+     * @param offset Where the array's values start in {@code flat}.
+     */
+    public static void copyInto(NDArray array, float[] flat, int offset) {
+        int n = Math.toIntExact(array.size());
+        try (NDManager tmp = array.getManager().newSubManager()) {
+            NDArray source = tmp.create(FloatBuffer.wrap(flat, offset, n).slice(), array.getShape());
+            array.set(ALL, source);
         }
     }
 }

@@ -66,7 +66,7 @@ public final class BaselineSchedule implements LearningRateSchedule {
      * @param ratio r, the final factor.
      * @return The factor.
      */
-    static double factor(double t, double ratio) {
+    private static double factor(double t, double ratio) {
         if (t <= 0.5) {
             return 1.0;
         } else if (t <= 0.9) {

@@ -15,7 +15,8 @@ import io.github.tribuoswa.util.Checks;
  * where s = swaStart and factor is the baseline's (α0 for the first half, linear decay by 90%,
  * then r). This is the authors' SWA training script: t = epoch / swa_start, with
  * lr_ratio = swa_lr / lr_init. Cycle ends and mid-points are those of the SWA phase, shifted
- * by s; the weights after step s are ŵ.
+ * by s; the weights after step s are ŵ. It is a {@link PhasedSchedule} whose first phase is a
+ * {@link BaselineSchedule} with budget s and final ratio r.
  */
 public final class SWASchedule implements LearningRateSchedule {
 
@@ -27,6 +28,8 @@ public final class SWASchedule implements LearningRateSchedule {
 
     @Config(mandatory = true, description = "The schedule of the SWA phase, counted from the step after swaStart.")
     private LearningRateSchedule swaPhase;
+
+    private PhasedSchedule phases;
 
     /**
      * For OLCUT.
@@ -54,27 +57,23 @@ public final class SWASchedule implements LearningRateSchedule {
         if (swaPhase.swaStart() != 0) {
             throw Checks.outOfRange(this, "swaPhase", swaPhase, "a schedule that cycles from its first step (swaStart() = 0)");
         }
+        BaselineSchedule compressed = new BaselineSchedule(initialLearningRate, swaStart, swaPhase.rate(1) / initialLearningRate);
+        phases = new PhasedSchedule(compressed, swaStart, swaPhase);
     }
 
     @Override
     public double rate(long iteration) {
-        Cycles.checkIteration(iteration);
-        if (iteration <= swaStart) {
-            double ratio = swaPhase.rate(1) / initialLearningRate;
-            return initialLearningRate * BaselineSchedule.factor((double) (iteration - 1) / swaStart, ratio);
-        } else {
-            return swaPhase.rate(iteration - swaStart);
-        }
+        return phases.rate(iteration);
     }
 
     @Override
     public boolean isCycleEnd(long iteration) {
-        return iteration > swaStart && swaPhase.isCycleEnd(iteration - swaStart);
+        return phases.isCycleEnd(iteration);
     }
 
     @Override
     public boolean isCycleMidpoint(long iteration) {
-        return iteration > swaStart && swaPhase.isCycleMidpoint(iteration - swaStart);
+        return phases.isCycleMidpoint(iteration);
     }
 
     @Override

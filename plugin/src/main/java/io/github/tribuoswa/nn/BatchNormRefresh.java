@@ -1,0 +1,163 @@
+package io.github.tribuoswa.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+
+import java.lang.reflect.Field;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recomputes the BatchNorm running statistics of any DJL block as an equal-weight average over
+ * batches of the data, with the weights untouched: what SWA needs for w_SWA (Izmailov et al.
+ * 2018, §3.2), as PyTorch's {@code torch.optim.swa_utils.update_bn} does with
+ * {@code momentum=None}.
+ * <p>
+ * DJL's BatchNorm blends each batch into its running statistics with a fixed momentum m
+ * (running &larr; m·running + (1 &minus; m)·batch), so this refresh runs its own loop: before each
+ * batch it zeroes every BatchNorm layer's running mean and variance, runs the network forward
+ * in training mode, reads back (1 &minus; m)·batch statistic and divides by (1 &minus; m); the
+ * mean over batches is written at the end. The batch variance is the one DJL's BatchNorm keeps
+ * (PyTorch: unbiased). Dropout layers are active in training mode, as in PyTorch.
+ */
+public final class BatchNormRefresh {
+
+    private BatchNormRefresh() {}
+
+    /**
+     * One BatchNorm layer: its running statistics and momentum.
+     */
+    private static final class Layer {
+        final Parameter mean;
+        final Parameter variance;
+        final float momentum;
+        double[] meanSum;
+        double[] varSum;
+
+        Layer(Parameter mean, Parameter variance, float momentum) {
+            this.mean = mean;
+            this.variance = variance;
+            this.momentum = momentum;
+        }
+    }
+
+    /**
+     * Finds the BatchNorm layers of a block.
+     * @param block The block.
+     * @return True if it has any.
+     */
+    public static boolean hasBatchNorm(Block block) {
+        return !layers(block).isEmpty();
+    }
+
+    private static List<Layer> layers(Block block) {
+        List<Layer> out = new ArrayList<>();
+        collect(block, out);
+        return out;
+    }
+
+    private static void collect(Block block, List<Layer> out) {
+        if (block instanceof BatchNorm) {
+            Parameter mean = null;
+            Parameter var = null;
+            for (Pair<String, Parameter> p : block.getDirectParameters()) {
+                if (p.getValue().getType() == Parameter.Type.RUNNING_MEAN) {
+                    mean = p.getValue();
+                } else if (p.getValue().getType() == Parameter.Type.RUNNING_VAR) {
+                    var = p.getValue();
+                }
+            }
+            out.add(new Layer(mean, var, momentum((BatchNorm) block)));
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            collect(child.getValue(), out);
+        }
+    }
+
+    private static float momentum(BatchNorm bn) {
+        try {
+            Field f = BatchNorm.class.getDeclaredField("momentum");
+            f.setAccessible(true);
+            return f.getFloat(bn);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("Cannot read the momentum of a DJL BatchNorm layer", e);
+        }
+    }
+
+    /**
+     * Refreshes the running statistics in place.
+     * @param block An initialised network.
+     * @param manager A manager on the network's device.
+     * @param features The examples, one after the other (as {@link DenseData#features()}).
+     * @param exampleShape The shape of one example.
+     * @param batchSize The batch size (&ge; 1).
+     * @return The number of BatchNorm layers refreshed (0: nothing to do).
+     */
+    public static int refresh(Block block, NDManager manager, float[] features, Shape exampleShape, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize = " + batchSize + " is out of range; allowed: integer >= 1");
+        }
+        List<Layer> layers = layers(block);
+        if (layers.isEmpty()) {
+            return 0;
+        }
+        int width = Math.toIntExact(exampleShape.size());
+        int n = features.length / width;
+        if (n == 0) {
+            throw new IllegalArgumentException("No examples to refresh BatchNorm statistics with");
+        }
+        int batches = 0;
+        JniUtils.setGradMode(false);
+        for (int start = 0; start < n; start += batchSize) {
+            int b = Math.min(batchSize, n - start);
+            if (b < 2 && batches > 0) {
+                break; // a batch of one has no variance; skip a trailing single example
+            }
+            for (Layer l : layers) {
+                l.mean.getArray().muli(0);
+                l.variance.getArray().muli(0);
+            }
+            long[] dims = new long[exampleShape.dimension() + 1];
+            dims[0] = b;
+            System.arraycopy(exampleShape.getShape(), 0, dims, 1, exampleShape.dimension());
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray x = sub.create(FloatBuffer.wrap(features, start * width, b * width).slice(), new Shape(dims));
+                block.forward(new ParameterStore(sub, false), new NDList(x), true);
+            }
+            for (Layer l : layers) {
+                float[] m = l.mean.getArray().toFloatArray();
+                float[] v = l.variance.getArray().toFloatArray();
+                if (l.meanSum == null) {
+                    l.meanSum = new double[m.length];
+                    l.varSum = new double[v.length];
+                }
+                double scale = 1.0 / (1.0 - l.momentum);
+                for (int j = 0; j < m.length; j++) {
+                    l.meanSum[j] += m[j] * scale;
+                    l.varSum[j] += v[j] * scale;
+                }
+            }
+            batches++;
+        }
+        for (Layer l : layers) {
+            float[] m = new float[l.meanSum.length];
+            float[] v = new float[l.varSum.length];
+            for (int j = 0; j < m.length; j++) {
+                m[j] = (float) (l.meanSum[j] / batches);
+                v[j] = (float) (l.varSum[j] / batches);
+            }
+            NetworkWeights.copyInto(l.mean.getArray(), m, 0);
+            NetworkWeights.copyInto(l.variance.getArray(), v, 0);
+        }
+        return layers.size();
+    }
+}

@@ -1,0 +1,122 @@
+package io.github.tribuoswa.nn.swa;
+
+import ai.djl.nn.Block;
+import io.github.tribuoswa.averaging.Averaging;
+import io.github.tribuoswa.averaging.AveragingPoints;
+import io.github.tribuoswa.averaging.WeightAverage;
+import io.github.tribuoswa.nn.NetworkWeights;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
+
+/**
+ * Stochastic Weight Averaging (Izmailov et al. 2018, Algorithm 1) for any DJL training run, as
+ * a {@link ai.djl.training.listener.TrainingListener}: add it to a {@code TrainingConfig}
+ * together with a {@link io.github.tribuoswa.nn.optim.ScheduleTracker} of the same schedule,
+ * train, then call {@link #writeAverage(Block)} (and refresh BatchNorm statistics with
+ * {@link io.github.tribuoswa.nn.BatchNormRefresh}).
+ * <p>
+ * It averages the weights at the points {@link AveragingPoints} names: ŵ (the weights after
+ * the schedule's {@code swaStart} steps) if {@code countStartWeights}, and the weights after
+ * every cycle end after it, equally (Algorithm 1) or as an EMA. Only trainable weights are
+ * averaged unless {@code averageBuffers} is set, when the BatchNorm running statistics are
+ * averaged too (PyTorch's {@code AveragedModel(use_buffers=True)}). Weights that are not
+ * finite are never averaged in: the run stops with an error naming the step. The tests check
+ * the average against weights captured independently at Algorithm 1's steps.
+ */
+public final class SWAListener extends WeightCollector {
+
+    private final AveragingPoints points;
+    private final Averaging averaging;
+    private final double emaDecay;
+    private final NetworkWeights.Selection selection;
+    private WeightAverage average;
+    private Runnable onAverage = () -> { };
+
+    /**
+     * An SWA listener.
+     * @param schedule The schedule (its cycle ends after its swaStart are averaged).
+     * @param countStartWeights Whether ŵ is the first model.
+     * @param averaging EQUAL or EMA.
+     * @param emaDecay The EMA decay (EMA only).
+     * @param averageBuffers Whether BatchNorm running statistics are averaged too.
+     */
+    public SWAListener(LearningRateSchedule schedule, boolean countStartWeights, Averaging averaging, double emaDecay, boolean averageBuffers) {
+        this.points = new AveragingPoints(schedule, countStartWeights);
+        this.averaging = averaging;
+        this.emaDecay = emaDecay;
+        this.selection = averageBuffers ? NetworkWeights.Selection.ALL : NetworkWeights.Selection.TRAINABLE;
+    }
+
+    /**
+     * Sets an action run after every average update (the trainer checkpoints there).
+     * @param action The action.
+     */
+    public void onAverage(Runnable action) {
+        this.onAverage = action;
+    }
+
+    @Override
+    protected boolean due(long k) {
+        return points.includes(k);
+    }
+
+    @Override
+    protected void collect(long k, Block block) {
+        float[] w = NetworkWeights.read(block, selection);
+        if (average == null) {
+            average = averaging.create(w.length, emaDecay);
+        }
+        try {
+            average.update(w);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("SWA: the weights after step " + k + " are not finite and were not averaged in; training diverged", e);
+        }
+        onAverage.run();
+    }
+
+    /**
+     * The running average, or null before the first averaging point.
+     * @return w_SWA and its model count.
+     */
+    public WeightAverage average() {
+        return average;
+    }
+
+    /**
+     * Restores the average from a checkpoint.
+     * @param restored The average.
+     */
+    public void restore(WeightAverage restored) {
+        this.average = restored;
+    }
+
+    /**
+     * Which parameters are averaged.
+     * @return TRAINABLE, or ALL with averaged buffers.
+     */
+    public NetworkWeights.Selection selection() {
+        return selection;
+    }
+
+    /**
+     * The number of models averaged so far.
+     * @return n_models.
+     */
+    public long averagedModels() {
+        return average == null ? 0 : average.count();
+    }
+
+    /**
+     * Writes w_SWA into a network (in place).
+     * @param block The network.
+     * @throws IllegalStateException if nothing was averaged (training ended before swaStart).
+     */
+    public void writeAverage(Block block) {
+        if (average == null || average.count() == 0) {
+            throw new IllegalStateException("SWA averaged no weights: swaStart = " + points.swaStart() + " is out of range for a run of "
+                    + stepsDone() + " steps; allowed: swaStart < " + stepsDone());
+        }
+        float[] w = new float[average.size()];
+        average.copyTo(w);
+        NetworkWeights.write(block, selection, w);
+    }
+}

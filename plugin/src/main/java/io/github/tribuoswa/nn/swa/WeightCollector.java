@@ -1,0 +1,87 @@
+package io.github.tribuoswa.nn.swa;
+
+import ai.djl.nn.Block;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+
+/**
+ * A DJL training listener that acts on the network's weights at chosen steps: the common part
+ * of SWA's averaging and FGE's snapshots.
+ * <p>
+ * DJL calls {@code onTrainingBatch} of step i after the backward pass and before the update
+ * (in {@code EasyTrain.fit} and in the plugin's {@code TrainingLoop}), so at that moment the
+ * network holds the weights after step i &minus; 1; the weights after the last step are seen in
+ * {@code onTrainingEnd}. The collector counts steps itself (starting from a given count when a
+ * run resumes) and calls {@link #collect} for every k where {@link #due} holds.
+ */
+public abstract class WeightCollector extends TrainingListenerAdapter {
+
+    private long stepsDone;
+    private boolean ended;
+
+    /**
+     * A collector starting at step 0.
+     */
+    protected WeightCollector() {}
+
+    /**
+     * Whether the weights after k steps are wanted.
+     * @param k The number of steps done (&ge; 0).
+     * @return True to collect them.
+     */
+    protected abstract boolean due(long k);
+
+    /**
+     * Acts on the weights after k steps.
+     * @param k The number of steps done.
+     * @param block The network.
+     */
+    protected abstract void collect(long k, Block block);
+
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        visit(trainer.getModel().getBlock());
+        stepsDone++;
+    }
+
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        finish(trainer.getModel().getBlock());
+    }
+
+    /**
+     * Visits the weights after the last step, once: called by {@code onTrainingEnd} (when the
+     * DJL trainer closes), or earlier by a caller that needs the result before closing.
+     * @param block The network.
+     */
+    public void finish(Block block) {
+        if (!ended) {
+            ended = true;
+            visit(block);
+        }
+    }
+
+    private void visit(Block block) {
+        if (due(stepsDone)) {
+            collect(stepsDone, block);
+        }
+    }
+
+    /**
+     * The number of steps seen (optimiser steps done before the current one).
+     * @return The count.
+     */
+    public long stepsDone() {
+        return stepsDone;
+    }
+
+    /**
+     * Sets the step count when a run resumes from a checkpoint taken after {@code steps} steps
+     * (whose weights were already collected if due).
+     * @param steps The steps done.
+     */
+    public void resumeAt(long steps) {
+        this.stepsDone = steps;
+        this.ended = false;
+    }
+}
