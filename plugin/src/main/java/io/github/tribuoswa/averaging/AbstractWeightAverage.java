@@ -66,6 +66,21 @@ abstract class AbstractWeightAverage implements WeightAverage {
     }
 
     @Override
+    public void restore(double[] average, long count) {
+        checkLength(average.length);
+        if (count < 1) {
+            throw new IllegalArgumentException("count = " + count + " is out of range; allowed: integer >= 1");
+        }
+        for (int j = 0; j < average.length; j++) {
+            if (!Double.isFinite(average[j])) {
+                throw nonFinite(j, average[j]);
+            }
+        }
+        System.arraycopy(average, 0, mean, 0, mean.length);
+        this.count = count;
+    }
+
+    @Override
     public long count() {
         return count;
     }

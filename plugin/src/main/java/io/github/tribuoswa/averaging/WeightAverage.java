@@ -55,6 +55,13 @@ public interface WeightAverage {
     void copyTo(double[] destination);
 
     /**
+     * Restores a saved state (for resuming from a checkpoint): the average and its count.
+     * @param average The average, of length {@link #size()}.
+     * @param count The number of vectors it averages (&ge; 1).
+     */
+    void restore(double[] average, long count);
+
+    /**
      * A copy of the average.
      * @return The average, a new array.
      * @throws IllegalStateException if nothing has been averaged yet.

@@ -39,15 +39,16 @@ public final class ProgressLogger extends TrainingListenerAdapter {
 
     /**
      * A progress logger.
-     * @param firstEpoch The epoch the run starts at (0, or later when resuming).
+     * @param startStep The steps already done (0, or more when resuming).
      * @param epochs The total number of epochs.
      * @param stepsPerEpoch Steps per epoch.
      * @param classification Whether to count accuracy (class-index labels).
      * @param progressBar Whether to draw a bar when a terminal is attached.
      */
-    public ProgressLogger(int firstEpoch, int epochs, int stepsPerEpoch, boolean classification, boolean progressBar) {
-        this.epoch = firstEpoch;
-        this.iteration = (long) firstEpoch * stepsPerEpoch;
+    public ProgressLogger(long startStep, int epochs, int stepsPerEpoch, boolean classification, boolean progressBar) {
+        this.epoch = (int) (startStep / stepsPerEpoch);
+        this.iteration = startStep;
+        this.stepInEpoch = (int) (startStep % stepsPerEpoch);
         this.epochs = epochs;
         this.stepsPerEpoch = stepsPerEpoch;
         this.classification = classification;

@@ -39,35 +39,68 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains for some epochs.
-     * @param trainer An initialised DJL trainer.
-     * @param data The training data.
-     * @param firstEpoch The first epoch to run, counted from 0 (above 0 when resuming).
-     * @param epochs The number of epochs in the whole run.
-     * @param batchSize The batch size.
-     * @param shuffle Whether to shuffle the examples before every epoch.
-     * @param rng The random stream of the shuffles.
+     * The seed of the engine's random numbers (dropout) for one step of a run: every step is
+     * seeded on its own, so a run resumed at any step continues exactly as it would have.
+     * @param runSeed The run's seed.
+     * @param step The global step, counted from 0 (&minus;1 for weight initialisation).
+     * @return The seed.
      */
-    public static void fit(Trainer trainer, DenseData data, int firstEpoch, int epochs, int batchSize, boolean shuffle, SplittableRandom rng) {
-        int n = data.size();
+    public static int stepSeed(long runSeed, long step) {
+        long z = runSeed + 0x9E3779B97F4A7C15L * (step + 2);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (int) (z ^ (z >>> 31));
+    }
+
+    /**
+     * The order of the examples in an epoch: a shuffle drawn from the run's seed and the epoch
+     * alone, so any epoch's order can be made again when a run resumes.
+     * @param n The number of examples.
+     * @param epoch The epoch, from 0.
+     * @param shuffle Whether to shuffle (else the identity).
+     * @param runSeed The run's seed.
+     * @return The order.
+     */
+    public static int[] order(int n, int epoch, boolean shuffle, long runSeed) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
+        if (shuffle) {
+            SplittableRandom rng = new SplittableRandom(runSeed ^ (0xD1B54A32D192ED03L * (epoch + 1)));
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+        }
+        return order;
+    }
+
+    /**
+     * Trains from a given step to the end of the last epoch.
+     * @param trainer An initialised DJL trainer.
+     * @param data The training data.
+     * @param startStep The number of steps already done (0 for a new run; a resumed run
+     *                  starts where its checkpoint was taken, possibly mid-epoch).
+     * @param epochs The number of epochs of the whole run.
+     * @param batchSize The batch size.
+     * @param shuffle Whether to shuffle the examples before every epoch.
+     * @param runSeed The run's seed (shuffles and per-step engine seeds).
+     */
+    public static void fit(Trainer trainer, DenseData data, long startStep, int epochs, int batchSize, boolean shuffle, long runSeed) {
+        int n = data.size();
         int steps = stepsPerEpoch(n, batchSize);
+        long total = (long) epochs * steps;
         int fw = data.featureWidth();
         int tw = data.targetWidth();
         long[] exampleDims = data.exampleShape().getShape();
-        for (int epoch = firstEpoch; epoch < epochs; epoch++) {
-            if (shuffle) {
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int tmp = order[i];
-                    order[i] = order[j];
-                    order[j] = tmp;
-                }
-            }
-            for (int s = 0; s < steps; s++) {
+        long step = startStep;
+        while (step < total) {
+            int epoch = (int) (step / steps);
+            int[] order = order(n, epoch, shuffle, runSeed);
+            for (int s = (int) (step % steps); s < steps; s++, step++) {
                 int start = s * batchSize;
                 int b = Math.min(batchSize, n - start);
                 float[] x = new float[b * fw];
@@ -81,6 +114,7 @@ public final class TrainingLoop {
                 dims[0] = b;
                 System.arraycopy(exampleDims, 0, dims, 1, exampleDims.length);
                 Shape labelShape = tw == 1 ? new Shape(b) : new Shape(b, tw);
+                trainer.getManager().getEngine().setRandomSeed(stepSeed(runSeed, step));
                 NDManager batchManager = trainer.getManager().newSubManager();
                 NDArray xs = batchManager.create(FloatBuffer.wrap(x), new Shape(dims));
                 NDArray ys = batchManager.create(FloatBuffer.wrap(y), labelShape);

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Benchmark (a program, not a test): training samples per second of the plugin's training loop
@@ -102,7 +101,7 @@ public final class TrainingThroughput {
                     try (Trainer trainer = model.newTrainer(config)) {
                         trainer.initialize(new ai.djl.ndarray.types.Shape(batch, 1, FashionMnist.SIDE, FashionMnist.SIDE));
                         long start = System.nanoTime();
-                        TrainingLoop.fit(trainer, dense, 0, epochs, batch, true, new SplittableRandom(r));
+                        TrainingLoop.fit(trainer, dense, 0, epochs, batch, true, r);
                         double seconds = (System.nanoTime() - start) / 1e9;
                         rates[r] = (double) epochs * dense.size() / seconds;
                     }

@@ -6,6 +6,8 @@ import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
+import org.tribuo.classification.ensemble.FullyWeightedVotingCombiner;
+import org.tribuo.ensemble.EnsembleCombiner;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,6 +78,16 @@ public final class LabelConverter implements OutputConverter<Label> {
     @Override
     public boolean generatesProbabilities() {
         return true;
+    }
+
+    /**
+     * Tribuo's {@link FullyWeightedVotingCombiner}: with the uniform weights of an FGE ensemble
+     * it predicts the mean of the members' class probabilities.
+     * @return The combiner.
+     */
+    @Override
+    public EnsembleCombiner<Label> ensembleCombiner() {
+        return new FullyWeightedVotingCombiner();
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
+import org.tribuo.ensemble.EnsembleCombiner;
 
 /**
  * Connects a Tribuo output type to a network: the training targets, the loss, and the
@@ -61,6 +62,13 @@ public interface OutputConverter<T extends Output<T>> extends Configurable, Prov
      * @return True for classification.
      */
     boolean generatesProbabilities();
+
+    /**
+     * The combiner of an ensemble of networks for this output: the mean of the members'
+     * class probabilities, or of their values.
+     * @return The combiner.
+     */
+    EnsembleCombiner<T> ensembleCombiner();
 
     /**
      * The output type, checked when a model is deserialized.

@@ -5,7 +5,9 @@ import ai.djl.training.loss.Loss;
 import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Prediction;
+import org.tribuo.ensemble.EnsembleCombiner;
 import org.tribuo.regression.Regressor;
+import org.tribuo.regression.ensemble.AveragingCombiner;
 
 /**
  * Regression, any number of dimensions: the network outputs one value per dimension (in the
@@ -60,6 +62,15 @@ public final class RegressorConverter implements OutputConverter<Regressor> {
     @Override
     public boolean generatesProbabilities() {
         return false;
+    }
+
+    /**
+     * Tribuo's {@link AveragingCombiner}: the mean of the members' values.
+     * @return The combiner.
+     */
+    @Override
+    public EnsembleCombiner<Regressor> ensembleCombiner() {
+        return new AveragingCombiner();
     }
 
     @Override

@@ -55,8 +55,8 @@ public final class AdamFactory implements OptimiserFactory {
     }
 
     @Override
-    public Optimizer create(Tracker learningRate) {
-        return Optimizer.adam().optLearningRateTracker(learningRate).optBeta1((float) beta1).optBeta2((float) beta2)
+    public Optimizer create(Tracker learningRate, int beginNumUpdate) {
+        return Optimizer.adam().optLearningRateTracker(learningRate).optBeginNumUpdate(beginNumUpdate).optBeta1((float) beta1).optBeta2((float) beta2)
                 .optEpsilon((float) epsilon).optWeightDecays((float) weightDecay).build();
     }
 

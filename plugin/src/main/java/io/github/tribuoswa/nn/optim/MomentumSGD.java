@@ -8,6 +8,10 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import org.tribuo.math.optimisers.SGD;
 
+import ai.djl.nn.Parameter;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,12 +47,24 @@ public final class MomentumSGD extends Optimizer {
      * @param weightDecay The L2 weight decay λ.
      */
     public MomentumSGD(Tracker learningRate, SGD.Momentum momentum, float rho, float weightDecay) {
+        this(learningRate, momentum, rho, weightDecay, 0);
+    }
+
+    /**
+     * Creates the optimizer for a run resuming after some steps.
+     * @param learningRate The rate tracker.
+     * @param momentum The momentum type.
+     * @param rho The momentum factor.
+     * @param weightDecay The L2 weight decay λ.
+     * @param beginNumUpdate The number of steps already done (the next is step beginNumUpdate + 1).
+     */
+    public MomentumSGD(Tracker learningRate, SGD.Momentum momentum, float rho, float weightDecay, int beginNumUpdate) {
         super(new OptimizerBuilder<>() {
             @Override
             protected OptimizerBuilder<?> self() {
                 return this;
             }
-        });
+        }.optBeginNumUpdate(beginNumUpdate));
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.rho = rho;
@@ -110,10 +126,38 @@ public final class MomentumSGD extends Optimizer {
     }
 
     /**
-     * The momentum buffers, by parameter id (for checkpoints).
-     * @return The live map.
+     * The momentum buffers of parameters, in the given order (for checkpoints).
+     * @param parameters The trainable parameters.
+     * @return One array per parameter; empty where no buffer exists yet.
      */
-    public Map<String, NDArray> buffers() {
-        return buffers;
+    public List<float[]> state(List<Parameter> parameters) {
+        List<float[]> out = new ArrayList<>(parameters.size());
+        for (Parameter p : parameters) {
+            NDArray m = buffers.get(p.getId());
+            out.add(m == null ? new float[0] : m.toFloatArray());
+        }
+        return out;
+    }
+
+    /**
+     * Restores momentum buffers saved by {@link #state}.
+     * @param parameters The trainable parameters, in the same order.
+     * @param state The buffers.
+     */
+    public void restore(List<Parameter> parameters, List<float[]> state) {
+        if (parameters.size() != state.size()) {
+            throw new IllegalArgumentException("Optimiser state for " + state.size() + " parameters, the network has " + parameters.size());
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] values = state.get(i);
+            if (values.length == 0) {
+                continue;
+            }
+            NDArray weight = parameters.get(i).getArray();
+            if (values.length != weight.size()) {
+                throw new IllegalArgumentException("Optimiser state of parameter " + i + " has " + values.length + " values, the parameter " + weight.size());
+            }
+            buffers.put(parameters.get(i).getId(), weight.getManager().create(values, weight.getShape()));
+        }
     }
 }

@@ -17,7 +17,17 @@ public interface OptimiserFactory extends Configurable, Provenancable<Configured
      * @param learningRate The learning-rate tracker.
      * @return The optimizer.
      */
-    Optimizer create(Tracker learningRate);
+    default Optimizer create(Tracker learningRate) {
+        return create(learningRate, 0);
+    }
+
+    /**
+     * A new optimizer for a run that resumes after some steps.
+     * @param learningRate The learning-rate tracker.
+     * @param beginNumUpdate Steps already done (0 for a new run).
+     * @return The optimizer.
+     */
+    Optimizer create(Tracker learningRate, int beginNumUpdate);
 
     @Override
     default ConfiguredObjectProvenance getProvenance() {

@@ -49,8 +49,8 @@ public final class SGDFactory implements OptimiserFactory {
     }
 
     @Override
-    public Optimizer create(Tracker learningRate) {
-        return new MomentumSGD(learningRate, momentum, (float) rho, (float) weightDecay);
+    public Optimizer create(Tracker learningRate, int beginNumUpdate) {
+        return new MomentumSGD(learningRate, momentum, (float) rho, (float) weightDecay, beginNumUpdate);
     }
 
     @Override

@@ -59,11 +59,20 @@ public final class SWAListener extends WeightCollector {
         return points.includes(k);
     }
 
+    /**
+     * A new, empty average of this listener's kind.
+     * @param size The number of weights.
+     * @return The average.
+     */
+    public WeightAverage newAverage(int size) {
+        return averaging.create(size, emaDecay);
+    }
+
     @Override
     protected void collect(long k, Block block) {
         float[] w = NetworkWeights.read(block, selection);
         if (average == null) {
-            average = averaging.create(w.length, emaDecay);
+            average = newAverage(w.length);
         }
         try {
             average.update(w);

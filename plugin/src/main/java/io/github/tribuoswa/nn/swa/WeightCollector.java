@@ -18,6 +18,7 @@ public abstract class WeightCollector extends TrainingListenerAdapter {
 
     private long stepsDone;
     private boolean ended;
+    private boolean skipNextVisit;
 
     /**
      * A collector starting at step 0.
@@ -40,7 +41,11 @@ public abstract class WeightCollector extends TrainingListenerAdapter {
 
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        visit(trainer.getModel().getBlock());
+        if (skipNextVisit) {
+            skipNextVisit = false;
+        } else {
+            visit(trainer.getModel().getBlock());
+        }
         stepsDone++;
     }
 
@@ -57,7 +62,11 @@ public abstract class WeightCollector extends TrainingListenerAdapter {
     public void finish(Block block) {
         if (!ended) {
             ended = true;
-            visit(block);
+            if (skipNextVisit) {
+                skipNextVisit = false;
+            } else {
+                visit(block);
+            }
         }
     }
 
@@ -76,12 +85,15 @@ public abstract class WeightCollector extends TrainingListenerAdapter {
     }
 
     /**
-     * Sets the step count when a run resumes from a checkpoint taken after {@code steps} steps
-     * (whose weights were already collected if due).
+     * Sets the step count when a run resumes from a checkpoint of the weights after
+     * {@code steps} steps.
      * @param steps The steps done.
+     * @param alreadyVisited Whether those weights were already seen (the checkpoint was taken
+     *                       while collecting them) and must not be collected again.
      */
-    public void resumeAt(long steps) {
+    public void resumeAt(long steps, boolean alreadyVisited) {
         this.stepsDone = steps;
+        this.skipNextVisit = alreadyVisited;
         this.ended = false;
     }
 }

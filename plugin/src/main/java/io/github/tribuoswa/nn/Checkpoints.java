@@ -1,0 +1,165 @@
+package io.github.tribuoswa.nn;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.github.tribuoswa.protos.CheckpointProto;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The checkpoint file of one training run: written atomically (a temporary file in the same
+ * directory, then a rename), so a run killed at any moment leaves either the previous or the
+ * new checkpoint, never a partial one; read back only if its SHA-256 and its fingerprint (the
+ * configuration, invocation and data it belongs to) match. A corrupt checkpoint or one from
+ * another configuration is refused with a clear error, and nothing is overwritten.
+ */
+public final class Checkpoints {
+
+    /**
+     * The format version written.
+     */
+    public static final int VERSION = 1;
+
+    private final Path file;
+    private final String fingerprint;
+
+    /**
+     * The checkpoint of a run.
+     * @param file The checkpoint file.
+     * @param fingerprint The run's fingerprint.
+     */
+    public Checkpoints(Path file, String fingerprint) {
+        this.file = file;
+        this.fingerprint = fingerprint;
+    }
+
+    /**
+     * The checkpoint file.
+     * @return The path.
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The run's fingerprint.
+     * @return The fingerprint.
+     */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /**
+     * Reads the checkpoint if there is one.
+     * @return The checkpoint, or empty if the file does not exist.
+     * @throws IllegalStateException if the file is corrupt or belongs to another run.
+     */
+    public Optional<CheckpointProto> read() {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        CheckpointProto proto;
+        try {
+            proto = CheckpointProto.parseFrom(Files.readAllBytes(file));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("Checkpoint " + file + " is corrupt (" + e.getMessage() + "); it was left untouched. "
+                    + "Delete it to start the run afresh.", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read checkpoint " + file, e);
+        }
+        byte[] expected = proto.getSha256().toByteArray();
+        byte[] actual = WeightsCodec.sha256(proto.toBuilder().clearSha256().build().toByteArray());
+        if (!Arrays.equals(expected, actual)) {
+            throw new IllegalStateException("Checkpoint " + file + " is corrupt (SHA-256 mismatch); it was left untouched. "
+                    + "Delete it to start the run afresh.");
+        }
+        if (proto.getVersion() != VERSION) {
+            throw new IllegalStateException("Checkpoint " + file + " has format version " + proto.getVersion() + ", this plugin reads " + VERSION);
+        }
+        if (!proto.getFingerprint().equals(fingerprint)) {
+            throw new IllegalStateException("Checkpoint " + file + " was written by another configuration or data set (fingerprint "
+                    + proto.getFingerprint() + ", this run " + fingerprint + "); it was left untouched. Use another checkpointDirectory "
+                    + "or delete the file.");
+        }
+        return Optional.of(proto);
+    }
+
+    /**
+     * Writes a checkpoint atomically, filling in the version, fingerprint and checksum.
+     * @param checkpoint The contents.
+     */
+    public void write(CheckpointProto.Builder checkpoint) {
+        CheckpointProto body = checkpoint.setVersion(VERSION).setFingerprint(fingerprint).clearSha256().build();
+        byte[] bytes = body.toBuilder().setSha256(ByteString.copyFrom(WeightsCodec.sha256(body.toByteArray()))).build().toByteArray();
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try {
+                Files.write(tmp, bytes);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write checkpoint " + file, e);
+        }
+    }
+
+    /**
+     * Float32 little-endian bytes.
+     * @param values The values.
+     * @return The bytes.
+     */
+    public static ByteString floats(float[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        return ByteString.copyFrom(buf.array());
+    }
+
+    /**
+     * Float64 little-endian bytes.
+     * @param values The values.
+     * @return The bytes.
+     */
+    public static ByteString doubles(double[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asDoubleBuffer().put(values);
+        return ByteString.copyFrom(buf.array());
+    }
+
+    /**
+     * Reads float32 little-endian bytes.
+     * @param bytes The bytes.
+     * @return The values.
+     */
+    public static float[] floats(ByteString bytes) {
+        float[] out = new float[bytes.size() / 4];
+        bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /**
+     * Reads float64 little-endian bytes.
+     * @param bytes The bytes.
+     * @return The values.
+     */
+    public static double[] doubles(ByteString bytes) {
+        double[] out = new double[bytes.size() / 8];
+        bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+        return out;
+    }
+}

@@ -1,0 +1,179 @@
+package io.github.tribuoswa.nn.swa;
+
+import ai.djl.nn.Block;
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
+import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.WeightsCodec;
+import io.github.tribuoswa.nn.convert.FeatureConverter;
+import io.github.tribuoswa.nn.convert.OutputConverter;
+import io.github.tribuoswa.nn.network.NetworkFactory;
+import io.github.tribuoswa.nn.optim.OptimiserFactory;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.schedule.PhasedSchedule;
+import io.github.tribuoswa.schedule.TriangularSchedule;
+import io.github.tribuoswa.util.Checks;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.tribuo.provenance.EnsembleModelProvenance;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Fast Geometric Ensembling (Garipov et al. 2018) of a DJL network as a Tribuo trainer: a
+ * drop-in for {@link io.github.tribuoswa.nn.DJLTrainer} with the same hyper-parameters plus the
+ * FGE phase.
+ * <p>
+ * The SGD phase (the configured {@code schedule}) runs for {@code fgeStart} epochs, or not at
+ * all from a pre-trained {@code initialModel}; then cycles of the triangular rate
+ * ({@link TriangularSchedule}: α1 &rarr; α2 over half a cycle and back) with an even cycle length c
+ * in steps, and a snapshot of every parameter exactly when mod(i &minus; s, c) = c/2, at the
+ * rate minimum. The result is a Tribuo {@link WeightedEnsembleModel} of one {@link DJLModel} per
+ * snapshot with uniform weights and the output converter's combiner: the mean of the members'
+ * class probabilities (classification) or values (regression).
+ * <p>
+ * Why {@code WeightedEnsembleModel} rather than one model that swaps K weight sets through a
+ * single network: each member keeps its own network, so members predict concurrently and no
+ * weights are copied per batch; a swapping model would save the K − 1 native networks (the
+ * heap copies of the weights stay either way) but copy every weight K times per batch and
+ * serialize predictions. Tribuo's ensemble also brings protobuf and Java serialization,
+ * provenance with every member's, and the standard combiners.
+ * @param <T> The output type.
+ */
+public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, WeightedEnsembleModel<T>> {
+
+    private static final Logger logger = Logger.getLogger(FGETrainer.class.getName());
+
+    @Config(description = "Epochs of the SGD phase before FGE starts, in [0, epochs - 1]; 0 with a pre-trained initialModel.")
+    private int fgeStart = 0;
+
+    @Config(mandatory = true, description = "α1, the rate at the start and end of each cycle (>= alpha2).")
+    private double alpha1;
+
+    @Config(mandatory = true, description = "α2, the rate at each cycle's mid-point, where snapshots are taken (> 0).")
+    private double alpha2;
+
+    @Config(description = "Cycle length c in cycleUnit; c in steps must be even (>= 2).")
+    private int cycleLength = 2;
+
+    @Config(description = "Unit of cycleLength: EPOCHS or ITERATIONS.")
+    private CycleUnit cycleUnit = CycleUnit.EPOCHS;
+
+    @Config(description = "A saved DJLModel (Tribuo protobuf) whose weights start the run; empty for a random start.")
+    private String initialModel = "";
+
+    /**
+     * For OLCUT.
+     */
+    private FGETrainer() {}
+
+    /**
+     * An FGE trainer.
+     * @param network The network factory.
+     * @param featureConverter The feature converter.
+     * @param outputConverter The output converter.
+     * @param epochs Epochs of the whole run.
+     * @param batchSize Batch size.
+     * @param optimiser The optimiser.
+     * @param schedule The schedule of the SGD phase.
+     * @param fgeStart Epochs before FGE starts.
+     * @param alpha1 α1.
+     * @param alpha2 α2.
+     * @param cycleLength Cycle length.
+     * @param cycleUnit Its unit.
+     * @param initialModel A saved DJLModel to start from, or empty.
+     * @param seed The seed.
+     * @param device The device.
+     * @param intraOpThreads PyTorch threads (0: one per core).
+     */
+    public FGETrainer(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
+                      int epochs, int batchSize, OptimiserFactory optimiser, LearningRateSchedule schedule,
+                      int fgeStart, double alpha1, double alpha2, int cycleLength, CycleUnit cycleUnit, String initialModel,
+                      long seed, String device, int intraOpThreads) {
+        super(network, featureConverter, outputConverter, epochs, batchSize, optimiser, schedule, seed, device, intraOpThreads, false);
+        this.fgeStart = fgeStart;
+        this.alpha1 = alpha1;
+        this.alpha2 = alpha2;
+        this.cycleLength = cycleLength;
+        this.cycleUnit = cycleUnit;
+        this.initialModel = initialModel;
+        postConfig();
+    }
+
+    @Override
+    public synchronized void postConfig() {
+        super.postConfig();
+        if (fgeStart < 0 || fgeStart >= epochs) {
+            throw Checks.outOfRange(this, "fgeStart", fgeStart, "integer in [0, epochs - 1 = " + (epochs - 1) + "] (epochs before the FGE phase)");
+        }
+        Checks.positive(this, "alpha2", alpha2);
+        Checks.positive(this, "alpha1", alpha1);
+        if (alpha1 < alpha2) {
+            throw Checks.outOfRange(this, "alpha1", alpha1, "finite real >= alpha2 = " + alpha2);
+        }
+        Checks.atLeast(this, "cycleLength", cycleLength, 1);
+        Checks.present(this, "cycleUnit", cycleUnit);
+        if (cycleUnit == CycleUnit.ITERATIONS && cycleLength % 2 != 0) {
+            throw Checks.outOfRange(this, "cycleLength", cycleLength, "even integer >= 2 (in iterations)");
+        }
+        if (initialModel == null) {
+            initialModel = "";
+        }
+    }
+
+    @Override
+    protected LearningRateSchedule runSchedule(int stepsPerEpoch) {
+        long c = cycleUnit.steps(cycleLength, stepsPerEpoch);
+        if (c < 2 || c % 2 != 0) {
+            throw Checks.outOfRange(this, "cycleLength", cycleLength + " " + cycleUnit + " (" + c + " steps of " + stepsPerEpoch + " per epoch)",
+                    "a cycle of an even number of steps >= 2");
+        }
+        return new PhasedSchedule(schedule, (long) fgeStart * stepsPerEpoch, new TriangularSchedule(alpha1, alpha2, c));
+    }
+
+    @Override
+    protected List<WeightCollector> collectors(LearningRateSchedule runSchedule, int stepsPerEpoch) {
+        return List.of(new FGEListener(runSchedule));
+    }
+
+    @Override
+    protected void prepare(Block block) {
+        if (!initialModel.isEmpty()) {
+            InitialWeights.load(initialModel, block);
+        }
+    }
+
+    @Override
+    protected WeightedEnsembleModel<T> finish(Run<T> run) {
+        FGEListener fge = (FGEListener) run.collectors().get(0);
+        if (fge.snapshots().isEmpty()) {
+            throw new IllegalStateException("FGE collected no snapshots: no cycle mid-point after fgeStart = " + fgeStart
+                    + " epochs within " + epochs + " epochs; allowed: epochs - fgeStart of at least half a cycle");
+        }
+        List<Model<T>> members = new ArrayList<>();
+        List<ModelProvenance> memberProvenance = new ArrayList<>();
+        for (int i = 0; i < fge.snapshots().size(); i++) {
+            DJLModel<T> member = run.model(WeightsCodec.encode(run.block(), fge.snapshots().get(i)),
+                    "fge-member-" + i + "-step-" + fge.snapshotSteps().get(i));
+            members.add(member);
+            memberProvenance.add(member.getProvenance());
+        }
+        logger.info("FGE ensemble of " + members.size() + " snapshots, taken after steps " + fge.snapshotSteps());
+        EnsembleModelProvenance provenance = new EnsembleModelProvenance(WeightedEnsembleModel.class.getName(), OffsetDateTime.now(),
+                run.dataset().getProvenance(), run.trainerProvenance(), new ListProvenance<>(memberProvenance));
+        return new WeightedEnsembleModel<>("fge-" + network.getClass().getSimpleName(), provenance, run.dataset().getFeatureIDMap(),
+                run.dataset().getOutputIDInfo(), members, outputConverter.ensembleCombiner());
+    }
+
+    @Override
+    public String toString() {
+        return "FGETrainer(" + commonToString() + ",fgeStart=" + fgeStart + ",alpha1=" + alpha1 + ",alpha2=" + alpha2
+                + ",cycleLength=" + cycleLength + ",cycleUnit=" + cycleUnit + ",initialModel=" + initialModel + ")";
+    }
+}
