@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
@@ -117,6 +118,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
 
     private SplittableRandom rng;
     private int invocationCount = 0;
+    private final transient List<TrainingListener> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * For OLCUT.
@@ -179,6 +181,15 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      */
     public void setProgressBar(boolean progressBar) {
         this.progressBar = progressBar;
+    }
+
+    /**
+     * Adds a DJL listener that observes every run of this trainer without changing it (a probe,
+     * a logger, telemetry). Observers are not hyper-parameters and are not in the provenance.
+     * @param listener The listener.
+     */
+    public void addObserver(TrainingListener listener) {
+        observers.add(listener);
     }
 
     /**
@@ -390,6 +401,9 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     .addTrainingListeners(new ProgressLogger(startStep, epochs, stepsPerEpoch, outputConverter instanceof LabelConverter, progressBar));
             for (WeightCollector c : collectors) {
                 config.addTrainingListeners(c);
+            }
+            for (TrainingListener l : observers) {
+                config.addTrainingListeners(l);
             }
             if (checkpoints != null) {
                 config.addTrainingListeners(new TrainingListenerAdapter() {
