@@ -171,7 +171,7 @@ public class SWAFGETrainerTest {
             assertTrue(Helpers.predictionListDistributionEquals(combined, java.predict(DATA), 0.0));
         }
         String provenance = ensemble.getProvenance().toString();
-        assertTrue(provenance.contains("FGETrainer") && provenance.contains("alpha2") && provenance.contains("fge-member") || provenance.contains("member"), provenance);
+        assertTrue(provenance.contains("FGETrainer") && provenance.contains("alpha2") && provenance.contains("member"), provenance);
     }
 
     @Test
