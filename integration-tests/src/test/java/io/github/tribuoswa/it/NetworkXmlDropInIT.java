@@ -1,0 +1,98 @@
+package io.github.tribuoswa.it;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.swa.FGETrainer;
+import io.github.tribuoswa.nn.swa.SWATrainer;
+import org.junit.jupiter.api.Test;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The XML drop-in: configs/djl-swa.xml and configs/djl-fge.xml are configs/djl-sgd.xml with the
+ * trainer component replaced; each loads through OLCUT's ConfigurationManager and trains.
+ */
+public class NetworkXmlDropInIT {
+
+    private static Map<String, Map<String, String>> components(Path file) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setIgnoringComments(true);
+        Document doc = f.newDocumentBuilder().parse(file.toFile());
+        NodeList list = doc.getElementsByTagName("component");
+        Map<String, Map<String, String>> out = new HashMap<>();
+        for (int i = 0; i < list.getLength(); i++) {
+            Element e = (Element) list.item(i);
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("@type", e.getAttribute("type"));
+            for (String tag : new String[]{"property", "propertylist"}) {
+                NodeList ps = e.getElementsByTagName(tag);
+                for (int j = 0; j < ps.getLength(); j++) {
+                    Element p = (Element) ps.item(j);
+                    props.put(p.getAttribute("name"), p.getAttribute("value") + p.getTextContent().trim());
+                }
+            }
+            out.put(e.getAttribute("name"), props);
+        }
+        return out;
+    }
+
+    @Test
+    public void swaAndFgeReplaceOnlyTheTrainerComponentAndTrain() throws Exception {
+        Map<String, Map<String, String>> sgd = components(Path.of("configs", "djl-sgd.xml"));
+        for (String variant : new String[]{"djl-swa.xml", "djl-fge.xml"}) {
+            Map<String, Map<String, String>> other = components(Path.of("configs", variant));
+            assertEquals(sgd.keySet(), other.keySet(), variant);
+            for (String name : sgd.keySet()) {
+                if (name.equals("trainer")) {
+                    // every property of the SGD trainer is kept unchanged; SWA/FGE add theirs
+                    for (Map.Entry<String, String> p : sgd.get(name).entrySet()) {
+                        if (!p.getKey().equals("@type")) {
+                            assertEquals(p.getValue(), other.get(name).get(p.getKey()), variant + " trainer." + p.getKey());
+                        }
+                    }
+                } else {
+                    assertEquals(sgd.get(name), other.get(name), variant + " " + name);
+                }
+            }
+        }
+
+        Path dir = FashionMnist.resolve(FashionMnist.EMBEDDED);
+        MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
+        MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
+        Map<String, Class<?>> expected = Map.of("djl-sgd.xml", DJLTrainer.class, "djl-swa.xml", SWATrainer.class, "djl-fge.xml", FGETrainer.class);
+        for (Map.Entry<String, Class<?>> e : expected.entrySet()) {
+            ConfigurationManager cm = new ConfigurationManager(Path.of("configs", e.getKey()).toString());
+            @SuppressWarnings("unchecked")
+            Trainer<Label> trainer = (Trainer<Label>) cm.lookup("trainer");
+            assertInstanceOf(e.getValue(), trainer);
+            Model<Label> model = trainer.train(train);
+            double accuracy = new LabelEvaluator().evaluate(model, test).accuracy();
+            System.out.printf("%s: test accuracy %.4f%n", e.getKey(), accuracy);
+            assertTrue(accuracy > 0.75, e.getKey() + " accuracy " + accuracy);
+            if (e.getKey().equals("djl-fge.xml")) {
+                assertEquals(4, ((WeightedEnsembleModel<Label>) model).getNumModels());
+            } else {
+                assertInstanceOf(DJLModel.class, model);
+            }
+        }
+    }
+}
