@@ -1,0 +1,75 @@
+package io.github.tribuoswa.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A training run killed with SIGKILL (kill -9) in a child JVM and started again with the same
+ * configuration resumes from its checkpoint and ends with the same final weights, bit for bit,
+ * as an uninterrupted run.
+ */
+public class KillAndResumeIT {
+
+    private static Process start(Path dir, Path out, Path log) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                ResumeChild.class.getName(), dir.toString(), out.toString()));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return pb.start();
+    }
+
+    private static void finish(Process p, Path log) throws Exception {
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "child timed out");
+        assertEquals(0, p.exitValue(), "child failed: " + Files.readString(log));
+    }
+
+    @Test
+    public void killedRunResumesToIdenticalWeights(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("children.log");
+        Path whole = tmp.resolve("uninterrupted.bin");
+        finish(start(tmp.resolve("ckpt-whole"), whole, log), log);
+
+        Path dir = tmp.resolve("ckpt-killed");
+        Path resumed = tmp.resolve("resumed.bin");
+        Process victim = start(dir, resumed, log);
+        Path checkpoint = dir.resolve("run-0.checkpoint");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        // wait until the run is in its SWA phase (a few checkpoints written), then kill -9
+        long firstSeen = -1;
+        while (System.nanoTime() < deadline && victim.isAlive()) {
+            if (Files.exists(checkpoint) && firstSeen < 0) {
+                firstSeen = System.nanoTime();
+            }
+            if (firstSeen > 0 && System.nanoTime() - firstSeen > TimeUnit.MILLISECONDS.toNanos(1500)) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(victim.isAlive(), "the run finished before it could be killed; make it longer");
+        victim.destroyForcibly(); // SIGKILL
+        victim.waitFor();
+        assertTrue(!Files.exists(resumed), "the killed run wrote no result");
+        assertTrue(Files.exists(checkpoint), "a checkpoint survived the kill");
+        long killedAfter = io.github.tribuoswa.protos.CheckpointProto.parseFrom(Files.readAllBytes(checkpoint)).getStepsDone();
+        System.out.println("killed with SIGKILL; the surviving checkpoint holds the state after step " + killedAfter + " of 1128");
+        assertTrue(killedAfter > 0 && killedAfter < 1128, "killed mid-run");
+
+        finish(start(dir, resumed, log), log);
+        String output = Files.readString(log);
+        assertTrue(output.contains("Resuming from"), "the second run resumed: " + output);
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(resumed), "final weights differ after resume");
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.filter(f -> f.toString().endsWith(".tmp")).count(), "no temporary checkpoint files left behind");
+        }
+    }
+}
