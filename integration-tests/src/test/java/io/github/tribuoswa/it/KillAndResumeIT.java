@@ -1,5 +1,6 @@
 package io.github.tribuoswa.it;
 
+import io.github.tribuoswa.protos.CheckpointProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,23 +45,29 @@ public class KillAndResumeIT {
         Process victim = start(dir, resumed, log);
         Path checkpoint = dir.resolve("run-0.checkpoint");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        // wait until the run is in its SWA phase (a few checkpoints written), then kill -9
-        long firstSeen = -1;
+        // wait until the run is in its SWA phase (steps 565 to 1128: averages every 47 steps),
+        // then kill -9 at a moment unrelated to the checkpoint writes
         while (System.nanoTime() < deadline && victim.isAlive()) {
-            if (Files.exists(checkpoint) && firstSeen < 0) {
-                firstSeen = System.nanoTime();
+            if (Files.exists(checkpoint)) {
+                try {
+                    if (CheckpointProto.parseFrom(Files.readAllBytes(checkpoint)).getStepsDone() > 6 * 94 + 47) {
+                        Thread.sleep(137);
+                        break;
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // replaced between the two calls: read it again
+                }
             }
-            if (firstSeen > 0 && System.nanoTime() - firstSeen > TimeUnit.MILLISECONDS.toNanos(1500)) {
-                break;
-            }
-            Thread.sleep(20);
+            Thread.sleep(10);
         }
         assertTrue(victim.isAlive(), "the run finished before it could be killed; make it longer");
         victim.destroyForcibly(); // SIGKILL
         victim.waitFor();
         assertTrue(!Files.exists(resumed), "the killed run wrote no result");
         assertTrue(Files.exists(checkpoint), "a checkpoint survived the kill");
-        long killedAfter = io.github.tribuoswa.protos.CheckpointProto.parseFrom(Files.readAllBytes(checkpoint)).getStepsDone();
+        CheckpointProto survivor = CheckpointProto.parseFrom(Files.readAllBytes(checkpoint));
+        long killedAfter = survivor.getStepsDone();
+        assertTrue(survivor.getAverageCount() > 0, "the SWA average is in the surviving checkpoint");
         System.out.println("killed with SIGKILL; the surviving checkpoint holds the state after step " + killedAfter + " of 1128");
         assertTrue(killedAfter > 0 && killedAfter < 1128, "killed mid-run");
 
