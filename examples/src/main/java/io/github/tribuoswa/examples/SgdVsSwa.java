@@ -115,21 +115,6 @@ public final class SgdVsSwa {
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Prediction<Label>> predictions = model.predict(test);
         double accuracy = new LabelEvaluator().evaluate(model, predictions, test.getProvenance()).accuracy();
-        return new Result(name, accuracy, negativeLogLikelihood(predictions), seconds);
-    }
-
-    /**
-     * The mean negative log-likelihood of the true labels.
-     * @param predictions Predictions carrying probabilities and their examples.
-     * @return The NLL, in nats.
-     */
-    static double negativeLogLikelihood(List<Prediction<Label>> predictions) {
-        double sum = 0;
-        for (Prediction<Label> p : predictions) {
-            Label truth = p.getExample().getOutput();
-            double prob = p.getOutputScores().get(truth.getLabel()).getScore();
-            sum -= Math.log(Math.max(prob, 1e-12));
-        }
-        return sum / predictions.size();
+        return new Result(name, accuracy, Metrics.negativeLogLikelihood(predictions), seconds);
     }
 }

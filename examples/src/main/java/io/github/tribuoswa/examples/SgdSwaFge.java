@@ -1,0 +1,127 @@
+package io.github.tribuoswa.examples;
+
+import io.github.tribuoswa.averaging.Averaging;
+import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.convert.ImageConverter;
+import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.network.NetworkFactory;
+import io.github.tribuoswa.nn.optim.SGDFactory;
+import io.github.tribuoswa.nn.swa.BatchNormMode;
+import io.github.tribuoswa.nn.swa.CycleUnit;
+import io.github.tribuoswa.nn.swa.FGETrainer;
+import io.github.tribuoswa.nn.swa.SWATrainer;
+import io.github.tribuoswa.schedule.BaselineSchedule;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.tribuo.math.optimisers.SGD;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The main job: a network trained on Fashion-MNIST with SGD, SWA and FGE at the same budget of
+ * E epochs (the papers' budget 1), and a table of test accuracy, test NLL and wall time.
+ * <ul>
+ *   <li>SGD: the papers' baseline schedule (α0, linear decay from half the budget to 1% at 90%).</li>
+ *   <li>SWA: the baseline compressed into the first 75% of the budget, decaying to the SWA rate,
+ *   then a constant rate, averaging once per epoch, then a BatchNorm refresh of w_SWA.</li>
+ *   <li>FGE: the same first 75%, then triangular cycles of half an epoch between the SWA rate
+ *   and a tenth of it, a snapshot at every cycle's mid-point; the ensemble averages the
+ *   snapshots' probabilities.</li>
+ * </ul>
+ * <pre>
+ * usage: SgdSwaFge [--data embedded|full|DIR] [--network cnn|mlp|vgg16bn|preresnet20|wrn16-2] [--epochs E]
+ *                  [--lr A0] [--swa-lr A] [--batch B] [--threads T] [--seed S]
+ * </pre>
+ * By default: the BatchNorm CNN on the embedded 6,000/1,000 subset, 10 epochs (a few minutes
+ * on 2 cores); {@code --data full} runs the full comparison on Debian's full data set.
+ */
+public final class SgdSwaFge {
+
+    private SgdSwaFge() {}
+
+    /**
+     * Runs the comparison.
+     * @param args See the class documentation.
+     * @throws Exception if the data cannot be read.
+     */
+    public static void main(String[] args) throws Exception {
+        String data = FashionMnist.EMBEDDED;
+        String networkName = "cnn";
+        int epochs = 10;
+        double lr = 0.05;
+        double swaLr = 0.01;
+        int batch = 128;
+        int threads = 2;
+        long seed = 1L;
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+            }
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--data": data = v.equals("full") ? FashionMnist.SYSTEM_DIRECTORY_NAME : v; break;
+                case "--network": networkName = v; break;
+                case "--epochs": epochs = Integer.parseInt(v); break;
+                case "--lr": lr = Double.parseDouble(v); break;
+                case "--swa-lr": swaLr = Double.parseDouble(v); break;
+                case "--batch": batch = Integer.parseInt(v); break;
+                case "--threads": threads = Integer.parseInt(v); break;
+                case "--seed": seed = Long.parseLong(v); break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; usage: SgdSwaFge [--data embedded|full|DIR] [--network cnn|mlp|vgg16bn|preresnet20|wrn16-2] [--epochs E] "
+                        + "[--lr A0] [--swa-lr A] [--batch B] [--threads T] [--seed S]");
+            }
+        }
+        if (epochs < 4) {
+            throw new IllegalArgumentException("epochs = " + epochs + " is out of range; allowed: integer >= 4");
+        }
+        Path dir = FashionMnist.resolve(data);
+        MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
+        MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
+        NetworkFactory network = TrainNetwork.network(networkName);
+        int stepsPerEpoch = (train.size() + batch - 1) / batch;
+        int swaStart = (int) Math.round(0.75 * epochs);
+        long budget = (long) epochs * stepsPerEpoch;
+        long swaStartSteps = (long) swaStart * stepsPerEpoch;
+        int fgeCycle = Math.max(2, (stepsPerEpoch / 2) / 2 * 2); // half an epoch, even
+        ImageConverter images = new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE);
+        LabelConverter labels = new LabelConverter();
+        SGDFactory sgd = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4);
+        BaselineSchedule compressed = new BaselineSchedule(lr, swaStartSteps, swaLr / lr);
+
+        List<NetworkTrainer<Label, ?>> trainers = List.of(
+                new DJLTrainer<>(network, images, labels, epochs, batch, sgd, new BaselineSchedule(lr, budget), seed, "auto", threads, false),
+                new SWATrainer<>(network, images, labels, epochs, batch, sgd, compressed, swaStart, swaLr, swaLr, 1, CycleUnit.EPOCHS,
+                        Averaging.EQUAL, 0.9, true, BatchNormMode.REFRESH, "", seed, "auto", threads, false),
+                new FGETrainer<>(network, images, labels, epochs, batch, sgd, compressed, swaStart, swaLr, swaLr / 10, fgeCycle,
+                        CycleUnit.ITERATIONS, "", seed, "auto", threads));
+        String[] names = {"SGD", "SWA", "FGE"};
+        System.out.printf(Locale.ROOT, "Fashion-MNIST %s: %d train / %d test images; %s, budget %d epochs (%d steps), "
+                        + "SWA/FGE from epoch %d, %d threads%n", FashionMnist.isEmbedded(dir) ? "embedded subset" : "from " + dir,
+                train.size(), test.size(), network, epochs, budget, swaStart, threads);
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < trainers.size(); i++) {
+            NetworkTrainer<Label, ?> trainer = trainers.get(i);
+            trainer.setProgressBar(true);
+            long start = System.nanoTime();
+            Model<Label> model = trainer.train(train);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<Prediction<Label>> predictions = model.predict(test);
+            int members = model instanceof WeightedEnsembleModel ? ((WeightedEnsembleModel<Label>) model).getNumModels() : 1;
+            rows.add(String.format(Locale.ROOT, "| %-6s | %13.4f | %8.4f | %13.1f | %8d |", names[i],
+                    Metrics.accuracy(predictions), Metrics.negativeLogLikelihood(predictions), seconds, members));
+        }
+        System.out.println();
+        System.out.println("| method | test accuracy | test NLL | wall time (s) | networks |");
+        System.out.println("|--------|---------------|----------|---------------|----------|");
+        rows.forEach(System.out::println);
+    }
+}
