@@ -37,17 +37,11 @@ abstract class AbstractWeightAverage implements WeightAverage {
 
     @Override
     public void update(float[] weights) {
-        checkLength(weights.length);
+        double[] widened = new double[weights.length];
         for (int j = 0; j < weights.length; j++) {
-            if (!Float.isFinite(weights[j])) {
-                throw nonFinite(j, weights[j]);
-            }
+            widened[j] = weights[j];
         }
-        double beta = incomingWeight(count);
-        for (int j = 0; j < mean.length; j++) {
-            mean[j] += beta * (weights[j] - mean[j]);
-        }
-        count++;
+        update(widened);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.github.tribuoswa.schedule;
 
-import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.util.Checks;
 
 /**
@@ -14,16 +13,7 @@ import io.github.tribuoswa.util.Checks;
  * The cycle length c is even, so the minimum α2 falls on the step mod(i, c) = c/2, the
  * {@link #isCycleMidpoint(long) mid-point} where FGE collects a snapshot.
  */
-public final class TriangularSchedule implements LearningRateSchedule {
-
-    @Config(mandatory = true, description = "α1, the rate at the start and end of each cycle (>= alpha2).")
-    private double alpha1;
-
-    @Config(mandatory = true, description = "α2, the rate at each cycle's mid-point (> 0).")
-    private double alpha2;
-
-    @Config(mandatory = true, description = "Cycle length c in steps (even, >= 2).")
-    private long cycleLength;
+public final class TriangularSchedule extends AbstractCyclicSchedule {
 
     /**
      * For OLCUT.
@@ -37,46 +27,24 @@ public final class TriangularSchedule implements LearningRateSchedule {
      * @param cycleLength c, in steps (even, &ge; 2).
      */
     public TriangularSchedule(double alpha1, double alpha2, long cycleLength) {
-        this.alpha1 = alpha1;
-        this.alpha2 = alpha2;
-        this.cycleLength = cycleLength;
+        super(alpha1, alpha2, cycleLength);
         postConfig();
     }
 
     @Override
     public void postConfig() {
-        Checks.positive(this, "alpha2", alpha2);
-        Checks.positive(this, "alpha1", alpha1);
-        if (alpha1 < alpha2) {
-            throw Checks.outOfRange(this, "alpha1", alpha1, "finite real >= alpha2 = " + alpha2);
-        }
         if (cycleLength < 2 || cycleLength % 2 != 0) {
             throw Checks.outOfRange(this, "cycleLength", cycleLength, "even integer >= 2");
         }
+        super.postConfig();
     }
 
     @Override
-    public double rate(long iteration) {
-        double t = Cycles.position(Cycles.checkIteration(iteration), cycleLength);
+    protected double rateAt(double t) {
         if (t <= 0.5) {
             return (1 - 2 * t) * alpha1 + 2 * t * alpha2;
         } else {
             return (2 - 2 * t) * alpha2 + (2 * t - 1) * alpha1;
         }
-    }
-
-    @Override
-    public boolean isCycleEnd(long iteration) {
-        return Cycles.isEnd(iteration, cycleLength);
-    }
-
-    @Override
-    public boolean isCycleMidpoint(long iteration) {
-        return Cycles.isMidpoint(iteration, cycleLength);
-    }
-
-    @Override
-    public String toString() {
-        return "TriangularSchedule(alpha1=" + alpha1 + ",alpha2=" + alpha2 + ",cycleLength=" + cycleLength + ")";
     }
 }

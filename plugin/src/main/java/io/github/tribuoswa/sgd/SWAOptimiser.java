@@ -99,9 +99,7 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         Checks.present(this, "optimiser", optimiser);
         Checks.present(this, "schedule", schedule);
         Checks.present(this, "averaging", averaging);
-        if (!(emaDecay >= 0 && emaDecay < 1)) {
-            throw Checks.outOfRange(this, "emaDecay", emaDecay, "real in [0, 1)");
-        }
+        Checks.fraction(this, "emaDecay", emaDecay);
         scheduled = new ScheduledOptimiser(optimiser, schedule);
         points = new AveragingPoints(schedule, countStartWeights);
     }

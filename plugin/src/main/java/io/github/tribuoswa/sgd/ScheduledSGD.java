@@ -65,9 +65,7 @@ public final class ScheduledSGD implements StochasticGradientOptimiser {
     public void postConfig() {
         Checks.present(this, "schedule", schedule);
         Checks.present(this, "momentum", momentum);
-        if (!(rho >= 0 && rho < 1)) {
-            throw Checks.outOfRange(this, "rho", rho, "real in [0, 1)");
-        }
+        Checks.fraction(this, "rho", rho);
         delegate = new ScheduledOptimiser(SGD.getSimpleSGD(1.0, rho, momentum), schedule);
     }
 

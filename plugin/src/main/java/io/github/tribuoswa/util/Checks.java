@@ -59,6 +59,20 @@ public final class Checks {
     }
 
     /**
+     * Requires a fraction in [0, 1): dropout rates, momentum factors, decays.
+     * @param owner The component.
+     * @param name The parameter name.
+     * @param value The value.
+     * @return The value.
+     */
+    public static double fraction(Object owner, String name, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw outOfRange(owner, name, value, "real in [0, 1)");
+        }
+        return value;
+    }
+
+    /**
      * Requires a value in the closed interval [lo, hi].
      * @param owner The component.
      * @param name The parameter name.

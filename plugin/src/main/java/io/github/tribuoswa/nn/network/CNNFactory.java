@@ -67,9 +67,7 @@ public final class CNNFactory implements NetworkFactory {
             throw Checks.outOfRange(this, "kernelSize", kernelSize, "odd integer >= 1");
         }
         Checks.atLeast(this, "denseUnits", denseUnits, 1);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw Checks.outOfRange(this, "dropout", dropout, "real in [0, 1)");
-        }
+        Checks.fraction(this, "dropout", dropout);
     }
 
     @Override

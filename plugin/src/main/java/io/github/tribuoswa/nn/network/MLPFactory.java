@@ -56,9 +56,7 @@ public final class MLPFactory implements NetworkFactory {
             Checks.atLeast(this, "hiddenSizes", h, 1);
         }
         Checks.present(this, "activation", activation);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw Checks.outOfRange(this, "dropout", dropout, "real in [0, 1)");
-        }
+        Checks.fraction(this, "dropout", dropout);
     }
 
     @Override

@@ -54,9 +54,7 @@ public final class VGGFactory implements NetworkFactory {
     @Override
     public void postConfig() {
         Checks.atLeast(this, "widthDivisor", widthDivisor, 1);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw Checks.outOfRange(this, "dropout", dropout, "real in [0, 1)");
-        }
+        Checks.fraction(this, "dropout", dropout);
     }
 
     private int width(int w) {

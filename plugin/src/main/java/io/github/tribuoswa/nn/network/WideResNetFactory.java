@@ -53,9 +53,7 @@ public final class WideResNetFactory implements NetworkFactory {
             throw Checks.outOfRange(this, "depth", depth, "6n+4 with n >= 1, e.g. 10, 16, 28");
         }
         Checks.atLeast(this, "widenFactor", widenFactor, 1);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw Checks.outOfRange(this, "dropout", dropout, "real in [0, 1)");
-        }
+        Checks.fraction(this, "dropout", dropout);
     }
 
     private Block block(int inChannels, int outChannels, int stride) {

@@ -44,12 +44,8 @@ public final class AdamFactory implements OptimiserFactory {
 
     @Override
     public void postConfig() {
-        if (!(beta1 >= 0 && beta1 < 1)) {
-            throw Checks.outOfRange(this, "beta1", beta1, "real in [0, 1)");
-        }
-        if (!(beta2 >= 0 && beta2 < 1)) {
-            throw Checks.outOfRange(this, "beta2", beta2, "real in [0, 1)");
-        }
+        Checks.fraction(this, "beta1", beta1);
+        Checks.fraction(this, "beta2", beta2);
         Checks.positive(this, "epsilon", epsilon);
         Checks.nonNegative(this, "weightDecay", weightDecay);
     }

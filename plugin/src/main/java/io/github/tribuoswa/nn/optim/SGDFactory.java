@@ -42,9 +42,7 @@ public final class SGDFactory implements OptimiserFactory {
     @Override
     public void postConfig() {
         Checks.present(this, "momentum", momentum);
-        if (!(rho >= 0 && rho < 1)) {
-            throw Checks.outOfRange(this, "rho", rho, "real in [0, 1)");
-        }
+        Checks.fraction(this, "rho", rho);
         Checks.nonNegative(this, "weightDecay", weightDecay);
     }
 

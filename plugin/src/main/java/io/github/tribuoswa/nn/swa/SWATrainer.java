@@ -163,9 +163,7 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
         Checks.atLeast(this, "cycleLength", cycleLength, 1);
         Checks.present(this, "cycleUnit", cycleUnit);
         Checks.present(this, "averaging", averaging);
-        if (!(emaDecay >= 0 && emaDecay < 1)) {
-            throw Checks.outOfRange(this, "emaDecay", emaDecay, "real in [0, 1)");
-        }
+        Checks.fraction(this, "emaDecay", emaDecay);
         Checks.present(this, "batchNormMode", batchNormMode);
         if (initialModel == null) {
             initialModel = "";
