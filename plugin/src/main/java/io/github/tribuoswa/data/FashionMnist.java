@@ -1,5 +1,6 @@
 package io.github.tribuoswa.data;
 
+import io.github.tribuoswa.util.AtomicFiles;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Feature;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -238,10 +238,7 @@ public final class FashionMnist {
      * @throws IOException if writing fails.
      */
     public static void writeLibSVM(Dataset<Label> dataset, Path out) throws IOException {
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".tmp");
-        try {
+        AtomicFiles.write(out, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (Example<Label> example : dataset) {
                     StringBuilder line = new StringBuilder(example.getOutput().getLabel());
@@ -256,14 +253,7 @@ public final class FashionMnist {
                     w.newLine();
                 }
             }
-            try {
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**

@@ -3,15 +3,14 @@ package io.github.tribuoswa.nn;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.github.tribuoswa.protos.CheckpointProto;
+import io.github.tribuoswa.util.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -101,19 +100,7 @@ public final class Checkpoints {
         CheckpointProto body = checkpoint.setVersion(VERSION).setFingerprint(fingerprint).clearSha256().build();
         byte[] bytes = body.toBuilder().setSha256(ByteString.copyFrom(WeightsCodec.sha256(body.toByteArray()))).build().toByteArray();
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, tmp -> Files.write(tmp, bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write checkpoint " + file, e);
         }

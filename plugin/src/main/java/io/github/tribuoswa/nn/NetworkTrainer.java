@@ -116,6 +116,9 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     @Config(description = "Directory for checkpoints (written after every epoch and every average or snapshot); empty for none.")
     protected String checkpointDirectory = "";
 
+    @Config(description = "A saved DJLModel (Tribuo protobuf) of the same network whose weights start the run (for SWA and FGE: the pre-trained ŵ); empty for a random start.")
+    protected String initialModel = "";
+
     private SplittableRandom rng;
     private int invocationCount = 0;
     private final transient List<TrainingListener> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -169,6 +172,9 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         if (checkpointDirectory == null) {
             checkpointDirectory = "";
         }
+        if (initialModel == null) {
+            initialModel = "";
+        }
         if (!checkpointDirectory.isEmpty() && !(optimiser instanceof SGDFactory)) {
             throw Checks.outOfRange(this, "optimiser", optimiser, "SGDFactory when checkpointDirectory is set (Adam's state is internal to DJL)");
         }
@@ -221,11 +227,14 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     }
 
     /**
-     * Sets the network's starting weights after initialisation (default: keep the random
-     * initialisation). Not called when the run resumes from a checkpoint.
+     * Sets the network's starting weights after initialisation: those of {@code initialModel}
+     * if set, else the random initialisation. Not called when the run resumes from a checkpoint.
      * @param block The initialised network.
      */
-    protected void prepare(Block block) {
+    private void prepare(Block block) {
+        if (!initialModel.isEmpty()) {
+            InitialWeights.load(initialModel, block);
+        }
     }
 
     /**
@@ -554,6 +563,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         return "network=" + network + ",featureConverter=" + featureConverter + ",outputConverter=" + outputConverter
                 + ",epochs=" + epochs + ",batchSize=" + batchSize + ",optimiser=" + optimiser + ",schedule=" + schedule
                 + ",shuffle=" + shuffle + ",seed=" + seed + ",device=" + device + ",intraOpThreads=" + intraOpThreads
-                + ",standardise=" + standardise + ",checkpointDirectory=" + checkpointDirectory;
+                + ",standardise=" + standardise + ",checkpointDirectory=" + checkpointDirectory + ",initialModel=" + initialModel;
     }
 }

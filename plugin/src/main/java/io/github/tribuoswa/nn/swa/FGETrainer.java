@@ -1,6 +1,5 @@
 package io.github.tribuoswa.nn.swa;
 
-import ai.djl.nn.Block;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import io.github.tribuoswa.nn.DJLModel;
@@ -65,8 +64,6 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     @Config(description = "Unit of cycleLength: EPOCHS or ITERATIONS.")
     private CycleUnit cycleUnit = CycleUnit.EPOCHS;
 
-    @Config(description = "A saved DJLModel (Tribuo protobuf) whose weights start the run; empty for a random start.")
-    private String initialModel = "";
 
     /**
      * For OLCUT.
@@ -122,9 +119,6 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
         if (cycleUnit == CycleUnit.ITERATIONS && cycleLength % 2 != 0) {
             throw Checks.outOfRange(this, "cycleLength", cycleLength, "even integer >= 2 (in iterations)");
         }
-        if (initialModel == null) {
-            initialModel = "";
-        }
     }
 
     @Override
@@ -140,13 +134,6 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     @Override
     protected List<WeightCollector> collectors(LearningRateSchedule runSchedule, int stepsPerEpoch) {
         return List.of(new FGEListener(runSchedule));
-    }
-
-    @Override
-    protected void prepare(Block block) {
-        if (!initialModel.isEmpty()) {
-            InitialWeights.load(initialModel, block);
-        }
     }
 
     @Override
@@ -174,6 +161,6 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     @Override
     public String toString() {
         return "FGETrainer(" + commonToString() + ",fgeStart=" + fgeStart + ",alpha1=" + alpha1 + ",alpha2=" + alpha2
-                + ",cycleLength=" + cycleLength + ",cycleUnit=" + cycleUnit + ",initialModel=" + initialModel + ")";
+                + ",cycleLength=" + cycleLength + ",cycleUnit=" + cycleUnit + ")";
     }
 }

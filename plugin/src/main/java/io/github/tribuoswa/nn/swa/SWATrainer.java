@@ -1,6 +1,5 @@
 package io.github.tribuoswa.nn.swa;
 
-import ai.djl.nn.Block;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.nn.BatchNormRefresh;
@@ -69,8 +68,6 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     @Config(description = "BatchNorm statistics of w_SWA: REFRESH, AVERAGE_BUFFERS or NONE.")
     private BatchNormMode batchNormMode = BatchNormMode.REFRESH;
 
-    @Config(description = "A saved DJLModel (Tribuo protobuf) whose weights start the run; empty for a random start.")
-    private String initialModel = "";
 
     /**
      * For OLCUT.
@@ -165,9 +162,6 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
         Checks.present(this, "averaging", averaging);
         Checks.fraction(this, "emaDecay", emaDecay);
         Checks.present(this, "batchNormMode", batchNormMode);
-        if (initialModel == null) {
-            initialModel = "";
-        }
     }
 
     @Override
@@ -180,13 +174,6 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     @Override
     protected List<WeightCollector> collectors(LearningRateSchedule runSchedule, int stepsPerEpoch) {
         return List.of(new SWAListener(runSchedule, countStartWeights, averaging, emaDecay, batchNormMode == BatchNormMode.AVERAGE_BUFFERS));
-    }
-
-    @Override
-    protected void prepare(Block block) {
-        if (!initialModel.isEmpty()) {
-            InitialWeights.load(initialModel, block);
-        }
     }
 
     @Override
@@ -208,6 +195,6 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
         return "SWATrainer(" + commonToString() + ",swaStart=" + swaStart + ",swaLearningRate1=" + swaLearningRate1
                 + ",swaLearningRate2=" + swaLearningRate2 + ",cycleLength=" + cycleLength + ",cycleUnit=" + cycleUnit
                 + ",averaging=" + averaging + ",emaDecay=" + emaDecay + ",countStartWeights=" + countStartWeights
-                + ",batchNormMode=" + batchNormMode + ",initialModel=" + initialModel + ")";
+                + ",batchNormMode=" + batchNormMode + ")";
     }
 }

@@ -209,6 +209,27 @@ public class SWAFGETrainerTest {
     }
 
     @Test
+    public void swaStartsFromAPreTrainedModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        DJLModel<Label> pretrained = new io.github.tribuoswa.nn.DJLTrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 3, 16,
+                new SGDFactory(), new ConstantSchedule(0.05), 5L, "cpu", 1, false).train(DATA);
+        java.nio.file.Path file = tmp.resolve("pretrained.tribuo");
+        pretrained.serializeToFile(file);
+        WeightProbe probe = new WeightProbe(k -> k == 0, NetworkWeights.Selection.TRAINABLE, 20);
+        SWATrainer<Label> trainer = new SWATrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 2, 16,
+                new SGDFactory(), new ConstantSchedule(0.05), 0, 0.01, 0.01, 1, CycleUnit.EPOCHS, Averaging.EQUAL, 0.9, true,
+                BatchNormMode.NONE, file.toString(), 3L, "cpu", 1, false);
+        trainer.addObserver(probe);
+        DJLModel<Label> model = trainer.train(DATA);
+        assertArrayEquals(trainable(pretrained), probe.snapshots.get(0L), "w-hat is the pre-trained network");
+        assertTrue(model.getProvenance().toString().contains("pretrained.tribuo"));
+        SWATrainer<Label> wrongShape = new SWATrainer<>(new MLPFactory(new int[]{5}, Activation.TANH, 0, false), new DenseConverter(),
+                new LabelConverter(), 2, 16, new SGDFactory(), new ConstantSchedule(0.05), 0, 0.01, 0.01, 1, CycleUnit.EPOCHS,
+                Averaging.EQUAL, 0.9, true, BatchNormMode.NONE, file.toString(), 3L, "cpu", 1, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wrongShape.train(DATA));
+        assertTrue(e.getMessage().contains("initialModel = " + file) && e.getMessage().contains("does not fit"), e.getMessage());
+    }
+
+    @Test
     public void badHyperParametersNameTheParameterAndRange() {
         PropertyException e = assertThrows(PropertyException.class, () -> new SWATrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 6, 16,
                 new SGDFactory(), new ConstantSchedule(0.05), 6, 0.05, 0.01, 1, 3L, "cpu", 1));

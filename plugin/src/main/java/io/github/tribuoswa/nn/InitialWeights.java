@@ -1,9 +1,6 @@
-package io.github.tribuoswa.nn.swa;
+package io.github.tribuoswa.nn;
 
 import ai.djl.nn.Block;
-import io.github.tribuoswa.nn.DJLModel;
-import io.github.tribuoswa.nn.NetworkWeights;
-import io.github.tribuoswa.nn.WeightsCodec;
 import org.tribuo.Model;
 
 import java.io.IOException;
@@ -36,6 +33,8 @@ final class InitialWeights {
         }
         try (DJLModel<?> saved = (DJLModel<?>) model) {
             NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(saved.weights(), block));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("initialModel = " + path + " does not fit the configured network: " + e.getMessage(), e);
         }
     }
 }
