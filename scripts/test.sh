@@ -13,7 +13,7 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y dataset-fashion-mnist
 fi
 
-mvn -B install "$@"
+mvn -B clean install "$@"
 
 # No network at run time: train a network with the network namespace cut off (no DJL_OFFLINE
 # set here: the plugin turns DJL's offline mode on itself).
