@@ -55,6 +55,11 @@ public final class DJLTrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     }
 
     @Override
+    protected String method() {
+        return "sgd";
+    }
+
+    @Override
     public String toString() {
         return "DJLTrainer(" + commonToString() + ")";
     }

@@ -28,6 +28,10 @@ import io.github.tribuoswa.nn.swa.WeightCollector;
 import io.github.tribuoswa.protos.CheckpointProto;
 import io.github.tribuoswa.protos.WeightsProto;
 import io.github.tribuoswa.schedule.ConstantSchedule;
+import io.github.tribuoswa.telemetry.Telemetry;
+import io.github.tribuoswa.telemetry.TelemetrySource;
+import io.github.tribuoswa.telemetry.TrainingTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.util.Checks;
 import org.tribuo.Dataset;
@@ -116,12 +120,16 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     @Config(description = "Directory for checkpoints (written after every epoch and every average or snapshot); empty for none.")
     protected String checkpointDirectory = "";
 
+    @Config(description = "Where runs take their OpenTelemetry instance from (GlobalTelemetry, NoTelemetry); unset: the one given in Java, else the global one.")
+    protected TelemetrySource telemetry;
+
     @Config(description = "A saved DJLModel (Tribuo protobuf) of the same network whose weights start the run (for SWA and FGE: the pre-trained ŵ); empty for a random start.")
     protected String initialModel = "";
 
     private SplittableRandom rng;
     private int invocationCount = 0;
     private final transient List<TrainingListener> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private transient volatile OpenTelemetry openTelemetry;
 
     /**
      * For OLCUT.
@@ -188,6 +196,21 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     public void setProgressBar(boolean progressBar) {
         this.progressBar = progressBar;
     }
+
+    /**
+     * Gives the trainer an OpenTelemetry instance for its runs (it takes precedence over the
+     * {@code telemetry} component; without either, runs use {@code GlobalOpenTelemetry.getOrNoop()}).
+     * @param otel The instance, or null.
+     */
+    public void setOpenTelemetry(OpenTelemetry otel) {
+        this.openTelemetry = otel;
+    }
+
+    /**
+     * The telemetry method name of this trainer's runs.
+     * @return sgd, swa or fge.
+     */
+    protected abstract String method();
 
     /**
      * Adds a DJL listener that observes every run of this trainer without changing it (a probe,
@@ -259,9 +282,12 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         private final List<WeightCollector> collectors;
         private final TrainerProvenance trainerProvenance;
         private final Map<String, Provenance> runProvenance;
+        private final TrainingTelemetry telemetry;
 
         Run(NetworkTrainer<T, ?> trainer, Dataset<T> dataset, DenseData data, Standardiser standardiser, Block block, NDManager manager,
-            List<WeightCollector> collectors, TrainerProvenance trainerProvenance, Map<String, Provenance> runProvenance) {
+            List<WeightCollector> collectors, TrainerProvenance trainerProvenance, Map<String, Provenance> runProvenance,
+            TrainingTelemetry telemetry) {
+            this.telemetry = telemetry;
             this.trainer = trainer;
             this.dataset = dataset;
             this.data = data;
@@ -271,6 +297,14 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             this.collectors = collectors;
             this.trainerProvenance = trainerProvenance;
             this.runProvenance = runProvenance;
+        }
+
+        /**
+         * The run's telemetry (spans for work done after training, such as the BatchNorm refresh).
+         * @return The telemetry.
+         */
+        public TrainingTelemetry telemetry() {
+            return telemetry;
         }
 
         /**
@@ -404,12 +438,19 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         try (Model model = Model.newInstance("tribuo-swa", dev, Engines.ENGINE)) {
             model.setBlock(block);
             Optimizer opt = optimiser.create(new ScheduleTracker(runSchedule), Math.toIntExact(startStep));
+            ProgressLogger progress = new ProgressLogger(startStep, epochs, stepsPerEpoch, outputConverter instanceof LabelConverter, progressBar);
+            Map<String, String> hyperParameters = new TreeMap<>();
+            trainerProvenance.getConfiguredParameters().forEach((k, v) -> hyperParameters.put(k, String.valueOf(v)));
+            OpenTelemetry otel = Telemetry.resolve(openTelemetry != null ? openTelemetry : (telemetry != null ? telemetry.openTelemetry() : null));
+            TrainingTelemetry tel = new TrainingTelemetry(otel, method(), getClass().getSimpleName(), hyperParameters, data.size(),
+                    dev.toString(), runSchedule, stepsPerEpoch, (long) epochs * stepsPerEpoch, startStep, progress);
             DefaultTrainingConfig config = new DefaultTrainingConfig(outputConverter.loss())
                     .optOptimizer(opt)
                     .optDevices(new Device[]{dev})
-                    .addTrainingListeners(new ProgressLogger(startStep, epochs, stepsPerEpoch, outputConverter instanceof LabelConverter, progressBar));
+                    .addTrainingListeners(progress, tel);
             for (WeightCollector c : collectors) {
                 config.addTrainingListeners(c);
+                c.addCollectionListener(tel);
             }
             for (TrainingListener l : observers) {
                 config.addTrainingListeners(l);
@@ -425,33 +466,33 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     }
                 });
                 for (WeightCollector c : collectors) {
-                    Runnable save = () -> writeCheckpoint(checkpoints, block, opt, collectors, c.stepsDone(), true);
-                    if (c instanceof SWAListener) {
-                        ((SWAListener) c).onAverage(save);
-                    } else if (c instanceof FGEListener) {
-                        ((FGEListener) c).onSnapshot(save);
-                    }
+                    c.addCollectionListener((k, count) -> writeCheckpoint(checkpoints, block, opt, collectors, k, true));
                 }
             }
             try (Trainer trainer = model.newTrainer(config)) {
-                long[] dims = new long[data.exampleShape().dimension() + 1];
-                dims[0] = Math.min(batchSize, data.size());
-                System.arraycopy(data.exampleShape().getShape(), 0, dims, 1, data.exampleShape().dimension());
-                trainer.initialize(new Shape(dims));
-                if (resume != null) {
-                    restore(resume, block, opt, collectors);
-                    logger.info("Resuming from " + checkpoints.file() + " after " + startStep + " steps");
-                } else {
-                    prepare(block);
+                try {
+                    long[] dims = new long[data.exampleShape().dimension() + 1];
+                    dims[0] = Math.min(batchSize, data.size());
+                    System.arraycopy(data.exampleShape().getShape(), 0, dims, 1, data.exampleShape().dimension());
+                    trainer.initialize(new Shape(dims));
+                    if (resume != null) {
+                        restore(resume, block, opt, collectors);
+                        logger.info("Resuming from " + checkpoints.file() + " after " + startStep + " steps");
+                    } else {
+                        prepare(block);
+                    }
+                    logger.info(getClass().getSimpleName() + ": " + network + " on " + data.size() + " examples, " + epochs + " epochs of "
+                            + stepsPerEpoch + " steps, device " + dev);
+                    TrainingLoop.fit(trainer, data, startStep, epochs, batchSize, shuffle, runSeed);
+                    for (WeightCollector c : collectors) {
+                        c.finish(block);
+                    }
+                    return finish(new Run<>(this, examples, data, standardiser, block, trainer.getManager(), collectors,
+                            trainerProvenance, runProvenance, tel));
+                } catch (RuntimeException | Error e) {
+                    tel.fail(e);
+                    throw e;
                 }
-                logger.info(getClass().getSimpleName() + ": " + network + " on " + data.size() + " examples, " + epochs + " epochs of "
-                        + stepsPerEpoch + " steps, device " + dev);
-                TrainingLoop.fit(trainer, data, startStep, epochs, batchSize, shuffle, runSeed);
-                for (WeightCollector c : collectors) {
-                    c.finish(block);
-                }
-                return finish(new Run<>(this, examples, data, standardiser, block, trainer.getManager(), collectors,
-                        trainerProvenance, runProvenance));
             }
         }
     }

@@ -36,6 +36,10 @@ public final class ProgressLogger extends TrainingListenerAdapter {
     private long seen;
     private long epochStart;
     private int lastDrawn = -1;
+    private double lastLoss = Double.NaN;
+    private double lastEpochLoss = Double.NaN;
+    private double lastEpochAccuracy = Double.NaN;
+    private double lastEpochSeconds = Double.NaN;
 
     /**
      * A progress logger.
@@ -70,6 +74,7 @@ public final class ProgressLogger extends TrainingListenerAdapter {
                         "Training diverged: the loss is %s at epoch %d, iteration %d (step %d of the epoch); the step was not applied",
                         loss, epoch + 1, iteration, stepInEpoch));
             }
+            lastLoss = loss;
             lossSum += (double) loss * b;
             seen += b;
             if (classification) {
@@ -89,12 +94,55 @@ public final class ProgressLogger extends TrainingListenerAdapter {
         }
     }
 
+    /**
+     * The loss of the last batch.
+     * @return The loss, NaN before the first batch.
+     */
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    /**
+     * The mean training loss of the last finished epoch.
+     * @return The loss, NaN before the first epoch ends.
+     */
+    public double lastEpochLoss() {
+        return lastEpochLoss;
+    }
+
+    /**
+     * The training accuracy of the last finished epoch (classification).
+     * @return The accuracy, NaN for regression or before the first epoch ends.
+     */
+    public double lastEpochAccuracy() {
+        return lastEpochAccuracy;
+    }
+
+    /**
+     * The wall time of the last finished epoch.
+     * @return Seconds, NaN before the first epoch ends.
+     */
+    public double lastEpochSeconds() {
+        return lastEpochSeconds;
+    }
+
+    /**
+     * The epoch in progress, counted from 0.
+     * @return The epoch.
+     */
+    public int epoch() {
+        return epoch;
+    }
+
     @Override
     public void onEpoch(Trainer trainer) {
         if (bar) {
             out.print("\r" + " ".repeat(50) + "\r");
         }
         double seconds = (System.nanoTime() - epochStart) / 1e9;
+        lastEpochLoss = lossSum / Math.max(1, seen);
+        lastEpochAccuracy = classification ? correct / Math.max(1, seen) : Double.NaN;
+        lastEpochSeconds = seconds;
         String acc = classification ? String.format(Locale.ROOT, ", accuracy %.4f", correct / Math.max(1, seen)) : "";
         logger.info(String.format(Locale.ROOT, "epoch %d/%d: training loss %.5f%s, %.1f s (%d iterations)",
                 epoch + 1, epochs, lossSum / Math.max(1, seen), acc, seconds, iteration));

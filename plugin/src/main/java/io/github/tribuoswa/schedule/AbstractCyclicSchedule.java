@@ -78,6 +78,11 @@ public abstract class AbstractCyclicSchedule implements LearningRateSchedule {
     }
 
     @Override
+    public long cycleLength() {
+        return cycleLength;
+    }
+
+    @Override
     public String toString() {
         return getClass().getSimpleName() + "(alpha1=" + alpha1 + ",alpha2=" + alpha2 + ",cycleLength=" + cycleLength + ")";
     }

@@ -98,6 +98,11 @@ public final class AnnealSchedule implements LearningRateSchedule {
     }
 
     @Override
+    public long cycleLength() {
+        return cycleLength;
+    }
+
+    @Override
     public String toString() {
         return "AnnealSchedule(before=" + before + ",swaStart=" + swaStart + ",swaLearningRate=" + swaLearningRate
                 + ",annealIterations=" + annealIterations + ",strategy=" + strategy + ",cycleLength=" + cycleLength + ")";

@@ -64,6 +64,11 @@ public final class ConstantSchedule implements LearningRateSchedule {
     }
 
     @Override
+    public long cycleLength() {
+        return cycleLength;
+    }
+
+    @Override
     public String toString() {
         return "ConstantSchedule(learningRate=" + learningRate + ",cycleLength=" + cycleLength + ")";
     }

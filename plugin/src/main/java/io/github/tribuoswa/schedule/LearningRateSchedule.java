@@ -51,6 +51,15 @@ public interface LearningRateSchedule extends Configurable, Provenancable<Config
         return 0;
     }
 
+    /**
+     * The cycle length c in steps after {@link #swaStart()}, or 0 for a schedule without
+     * cycles. Telemetry uses it to report cycles (or epochs, when cycles are shorter).
+     * @return c, or 0.
+     */
+    default long cycleLength() {
+        return 0;
+    }
+
     @Override
     default ConfiguredObjectProvenance getProvenance() {
         return new ConfiguredObjectProvenanceImpl(this, "LearningRateSchedule");

@@ -75,6 +75,11 @@ public final class PhasedSchedule implements LearningRateSchedule {
     }
 
     @Override
+    public long cycleLength() {
+        return phase.cycleLength();
+    }
+
+    @Override
     public String toString() {
         return "PhasedSchedule(before=" + before + ",swaStart=" + swaStart + ",phase=" + phase + ")";
     }

@@ -82,6 +82,11 @@ public final class SWASchedule implements LearningRateSchedule {
     }
 
     @Override
+    public long cycleLength() {
+        return phases.cycleLength();
+    }
+
+    @Override
     public String toString() {
         return "SWASchedule(initialLearningRate=" + initialLearningRate + ",swaStart=" + swaStart + ",swaPhase=" + swaPhase + ")";
     }

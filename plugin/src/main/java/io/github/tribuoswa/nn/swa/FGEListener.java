@@ -21,7 +21,6 @@ public final class FGEListener extends WeightCollector {
     private final LearningRateSchedule schedule;
     private final List<float[]> snapshots = new ArrayList<>();
     private final List<Long> steps = new ArrayList<>();
-    private Runnable onSnapshot = () -> { };
 
     /**
      * An FGE listener.
@@ -29,14 +28,6 @@ public final class FGEListener extends WeightCollector {
      */
     public FGEListener(LearningRateSchedule schedule) {
         this.schedule = schedule;
-    }
-
-    /**
-     * Sets an action run after every snapshot (the trainer checkpoints there).
-     * @param action The action.
-     */
-    public void onSnapshot(Runnable action) {
-        this.onSnapshot = action;
     }
 
     @Override
@@ -54,7 +45,7 @@ public final class FGEListener extends WeightCollector {
         }
         snapshots.add(w);
         steps.add(k);
-        onSnapshot.run();
+        collected(k, snapshots.size());
     }
 
     /**

@@ -159,6 +159,11 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     }
 
     @Override
+    protected String method() {
+        return "fge";
+    }
+
+    @Override
     public String toString() {
         return "FGETrainer(" + commonToString() + ",fgeStart=" + fgeStart + ",alpha1=" + alpha1 + ",alpha2=" + alpha2
                 + ",cycleLength=" + cycleLength + ",cycleUnit=" + cycleUnit + ")";

@@ -29,7 +29,6 @@ public final class SWAListener extends WeightCollector {
     private final double emaDecay;
     private final NetworkWeights.Selection selection;
     private WeightAverage average;
-    private Runnable onAverage = () -> { };
 
     /**
      * An SWA listener.
@@ -44,14 +43,6 @@ public final class SWAListener extends WeightCollector {
         this.averaging = averaging;
         this.emaDecay = emaDecay;
         this.selection = averageBuffers ? NetworkWeights.Selection.ALL : NetworkWeights.Selection.TRAINABLE;
-    }
-
-    /**
-     * Sets an action run after every average update (the trainer checkpoints there).
-     * @param action The action.
-     */
-    public void onAverage(Runnable action) {
-        this.onAverage = action;
     }
 
     @Override
@@ -79,7 +70,7 @@ public final class SWAListener extends WeightCollector {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("SWA: the weights after step " + k + " are not finite and were not averaged in; training diverged", e);
         }
-        onAverage.run();
+        collected(k, average.count());
     }
 
     /**

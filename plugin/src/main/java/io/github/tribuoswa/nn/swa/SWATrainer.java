@@ -182,12 +182,18 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
         swa.writeAverage(run.block());
         logger.info("w_SWA is the average of " + swa.averagedModels() + " models");
         if (batchNormMode == BatchNormMode.REFRESH) {
-            int layers = BatchNormRefresh.refresh(run.block(), run.manager(), run.data().features(), run.data().exampleShape(), run.batchSize());
+            int layers = run.telemetry().batchNormRefresh(() ->
+                    BatchNormRefresh.refresh(run.block(), run.manager(), run.data().features(), run.data().exampleShape(), run.batchSize()));
             if (layers > 0) {
                 logger.info("Refreshed the BatchNorm statistics of " + layers + " layers");
             }
         }
         return run.model("swa-" + network.getClass().getSimpleName());
+    }
+
+    @Override
+    protected String method() {
+        return "swa";
     }
 
     @Override

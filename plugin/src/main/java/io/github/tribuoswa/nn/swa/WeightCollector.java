@@ -4,6 +4,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * A DJL training listener that acts on the network's weights at chosen steps: the common part
  * of SWA's averaging and FGE's snapshots.
@@ -16,9 +19,42 @@ import ai.djl.training.listener.TrainingListenerAdapter;
  */
 public abstract class WeightCollector extends TrainingListenerAdapter {
 
+    /**
+     * Told after every collection: an average update or a snapshot.
+     */
+    @FunctionalInterface
+    public interface CollectionListener {
+        /**
+         * Called after the weights after k steps were collected.
+         * @param k The step.
+         * @param count How many collections so far (models averaged, or snapshots).
+         */
+        void collected(long k, long count);
+    }
+
+    private final List<CollectionListener> collectionListeners = new CopyOnWriteArrayList<>();
     private long stepsDone;
     private boolean ended;
     private boolean skipNextVisit;
+
+    /**
+     * Adds a listener told after every collection (checkpoints and telemetry use it).
+     * @param listener The listener.
+     */
+    public void addCollectionListener(CollectionListener listener) {
+        collectionListeners.add(listener);
+    }
+
+    /**
+     * Tells the collection listeners; subclasses call it after each collection.
+     * @param k The step.
+     * @param count The collections so far.
+     */
+    protected void collected(long k, long count) {
+        for (CollectionListener l : collectionListeners) {
+            l.collected(k, count);
+        }
+    }
 
     /**
      * A collector starting at step 0.
