@@ -7,7 +7,10 @@ import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
 import io.github.tribuoswa.averaging.WeightAverage;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.telemetry.SgdTelemetry;
+import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.util.Checks;
+import io.opentelemetry.api.OpenTelemetry;
 import org.tribuo.math.Parameters;
 import org.tribuo.math.StochasticGradientOptimiser;
 import org.tribuo.math.la.Tensor;
@@ -61,6 +64,8 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
     private AveragingPoints points;
     private Parameters parameters;
     private WeightAverage average;
+    private transient OpenTelemetry openTelemetry;
+    private transient SgdTelemetry telemetry;
 
     /**
      * For OLCUT.
@@ -104,31 +109,49 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         points = new AveragingPoints(schedule, countStartWeights);
     }
 
+    /**
+     * Gives the optimiser an OpenTelemetry instance for its runs (kept by {@link #copy()});
+     * without one, runs use {@code GlobalOpenTelemetry.getOrNoop()}.
+     * @param otel The instance, or null.
+     */
+    public void setOpenTelemetry(OpenTelemetry otel) {
+        this.openTelemetry = otel;
+    }
+
     @Override
     public void initialise(Parameters parameters) {
         scheduled.initialise(parameters);
         this.parameters = parameters;
         this.average = averaging.create(TensorWeights.size(parameters.get()), emaDecay);
+        this.telemetry = new SgdTelemetry(Telemetry.resolve(openTelemetry), toString(), average.size());
     }
 
     @Override
     public Tensor[] step(Tensor[] updates, double weight) {
         averageIfDue(scheduled.iteration());
-        return scheduled.step(updates, weight);
+        Tensor[] out = scheduled.step(updates, weight);
+        telemetry.step(scheduled.schedule().rate(scheduled.iteration()));
+        return out;
     }
 
     @Override
     public void finalise() {
-        scheduled.finalise();
-        long steps = scheduled.iteration();
-        averageIfDue(steps);
-        if (average.count() == 0) {
-            throw new IllegalStateException("SWAOptimiser averaged no weights: swaStart = " + points.swaStart()
-                    + " is out of range for a run of " + steps + " steps; allowed: swaStart < " + steps
-                    + " with at least one cycle end after it (or swaStart <= " + steps + " with countStartWeights = true)");
+        try {
+            scheduled.finalise();
+            long steps = scheduled.iteration();
+            averageIfDue(steps);
+            if (average.count() == 0) {
+                throw new IllegalStateException("SWAOptimiser averaged no weights: swaStart = " + points.swaStart()
+                        + " is out of range for a run of " + steps + " steps; allowed: swaStart < " + steps
+                        + " with at least one cycle end after it (or swaStart <= " + steps + " with countStartWeights = true)");
+            }
+            Tensor[] current = parameters.get();
+            parameters.set(TensorWeights.unflatten(current, average.average()));
+            telemetry.end(steps, null);
+        } catch (RuntimeException e) {
+            telemetry.end(scheduled.iteration(), e);
+            throw e;
         }
-        Tensor[] current = parameters.get();
-        parameters.set(TensorWeights.unflatten(current, average.average()));
     }
 
     /**
@@ -141,9 +164,12 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
             try {
                 average.update(w);
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("SWAOptimiser: the weights after step " + k
+                IllegalStateException failure = new IllegalStateException("SWAOptimiser: the weights after step " + k
                         + " are not finite and were not averaged in; training diverged (lower the learning rate)", e);
+                telemetry.end(k, failure);
+                throw failure;
             }
+            telemetry.averaged(k, average.count());
         }
     }
 
@@ -164,7 +190,9 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
 
     @Override
     public SWAOptimiser copy() {
-        return new SWAOptimiser(optimiser.copy(), schedule, averaging, emaDecay, countStartWeights);
+        SWAOptimiser copy = new SWAOptimiser(optimiser.copy(), schedule, averaging, emaDecay, countStartWeights);
+        copy.openTelemetry = openTelemetry;
+        return copy;
     }
 
     @Override

@@ -170,6 +170,24 @@ public class TrainingTelemetryTest {
     }
 
     @Test
+    public void tribuoSgdModelsWithSwaAreTraced() {
+        Sdk sdk = new Sdk(null);
+        io.github.tribuoswa.sgd.SWAOptimiser swa = new io.github.tribuoswa.sgd.SWAOptimiser(SGD.getSimpleSGD(1.0),
+                new io.github.tribuoswa.schedule.SWASchedule(0.1, 300, new io.github.tribuoswa.schedule.CyclicSchedule(0.05, 0.005, 25)));
+        swa.setOpenTelemetry(sdk.otel);
+        new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new org.tribuo.classification.sgd.objectives.LogMulticlass(), swa, 4, -1, 1, 7L)
+                .train(DATA);
+        SpanData run = sdk.named(Telemetry.SPAN_RUN).get(0);
+        assertEquals(600L, run.getAttributes().get(Telemetry.TOTAL_STEPS));
+        List<SpanData> averages = sdk.named(Telemetry.SPAN_AVERAGE);
+        assertEquals(13, averages.size()); // w-hat (step 300) and 12 cycle ends
+        averages.forEach(a -> assertEquals(run.getSpanId(), a.getParentSpanId()));
+        Collection<MetricData> metrics = sdk.metrics.collectAllMetrics();
+        assertEquals(600L, metric(metrics, "tribuoswa.steps").getLongSumData().getPoints().iterator().next().getValue());
+        assertEquals(0.005, metric(metrics, "tribuoswa.learning_rate").getDoubleGaugeData().getPoints().iterator().next().getValue(), 1e-12);
+    }
+
+    @Test
     public void failingExporterNeverFailsTraining() {
         SpanExporter broken = new SpanExporter() {
             @Override

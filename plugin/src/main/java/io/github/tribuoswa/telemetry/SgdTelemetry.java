@@ -1,0 +1,93 @@
+package io.github.tribuoswa.telemetry;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleGauge;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+
+/**
+ * OpenTelemetry for SWA on Tribuo's own SGD models ({@link io.github.tribuoswa.sgd.SWAOptimiser}):
+ * the run span (method {@code swa}), a short span per average update, and the learning-rate
+ * gauge, step counter and average counter, with the names of {@link TrainingTelemetry}. Never
+ * fails training.
+ */
+public final class SgdTelemetry {
+
+    private final Tracer tracer;
+    private final Attributes metricAttributes = Attributes.of(Telemetry.METHOD, "swa");
+    private final DoubleGauge learningRate;
+    private final LongCounter steps;
+    private final LongCounter averages;
+    private Span run;
+
+    /**
+     * Starts the run span.
+     * @param otel The instance.
+     * @param optimiser The optimiser's description (recorded on the span).
+     * @param parameters The number of model parameters.
+     */
+    public SgdTelemetry(OpenTelemetry otel, String optimiser, int parameters) {
+        this.tracer = Telemetry.tracer(otel);
+        Meter meter = Telemetry.meter(otel);
+        this.learningRate = meter.gaugeBuilder(Telemetry.PREFIX + "learning_rate").setDescription("Learning rate of the current step").build();
+        this.steps = meter.counterBuilder(Telemetry.PREFIX + "steps").setDescription("Optimiser steps").setUnit("{step}").build();
+        this.averages = meter.counterBuilder(Telemetry.PREFIX + "averages").setDescription("SWA average updates").setUnit("{update}").build();
+        Telemetry.safely(() -> run = tracer.spanBuilder(Telemetry.SPAN_RUN)
+                .setAttribute(Telemetry.METHOD, "swa")
+                .setAttribute(Telemetry.TRAINER, "SWAOptimiser")
+                .setAttribute(Telemetry.PREFIX + "param.optimiser", optimiser)
+                .setAttribute(Telemetry.PREFIX + "parameters", (long) parameters)
+                .startSpan());
+    }
+
+    /**
+     * Records a step's learning rate.
+     * @param rate The rate.
+     */
+    public void step(double rate) {
+        Telemetry.safely(() -> {
+            learningRate.set(rate, metricAttributes);
+            steps.add(1, metricAttributes);
+        });
+    }
+
+    /**
+     * Records an average update.
+     * @param k The step after which the weights were averaged.
+     * @param count Models averaged so far.
+     */
+    public void averaged(long k, long count) {
+        Telemetry.safely(() -> {
+            if (run != null) {
+                tracer.spanBuilder(Telemetry.SPAN_AVERAGE).setParent(Context.root().with(run))
+                        .setAttribute(Telemetry.ITERATION, k).setAttribute(Telemetry.MODELS_AVERAGED, count).startSpan().end();
+            }
+            averages.add(1, metricAttributes);
+        });
+    }
+
+    /**
+     * Ends the run span.
+     * @param stepsDone The steps run.
+     * @param error The failure, or null.
+     */
+    public void end(long stepsDone, Throwable error) {
+        Telemetry.safely(() -> {
+            if (run != null) {
+                run.setAttribute(Telemetry.TOTAL_STEPS, stepsDone);
+                if (error != null) {
+                    run.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+                    run.setAttribute(Telemetry.ERROR_TYPE, error.getClass().getName());
+                    run.recordException(error);
+                }
+                run.end();
+                run = null;
+            }
+        });
+    }
+}
