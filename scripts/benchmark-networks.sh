@@ -68,16 +68,6 @@ ${PY_CMD[*]}
 MD
 )
 doc=docs/benchmarks.md
-if [ ! -f $doc ]; then
-  printf '# Benchmarks\n\nEvery figure here comes from a committed harness; each section names its command, machine and number of runs.\n\n' > $doc
-fi
-python3 - "$doc" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"<!-- training-throughput:start -->.*?<!-- training-throughput:end -->", re.S)
-text = pattern.sub(lambda m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
+printf '%s\n' "$section" | python3 scripts/update_doc_section.py "$doc" training-throughput
 echo "wrote $doc"
 rm -f "$out"
