@@ -64,9 +64,34 @@ final class Layers {
     }
 
     /**
-     * A new sequential block.
+     * Adds a convolution, optional BatchNorm and ReLU.
      */
-    static SequentialBlock sequential() {
-        return new SequentialBlock();
+    static void convBlock(SequentialBlock net, int filters, int kernel, boolean batchNorm, boolean bias) {
+        net.add(conv(filters, kernel, 1, bias));
+        if (batchNorm) {
+            net.add(batchNorm());
+        }
+        net.add(ai.djl.nn.Activation.reluBlock());
+    }
+
+    /**
+     * Adds 2&times;2 max pooling while the feature map is at least 2&times;2.
+     * @param hw The current height and width, halved in place when a pool is added.
+     */
+    static void maxPoolIfPossible(SequentialBlock net, long[] hw) {
+        if (hw[0] >= 2 && hw[1] >= 2) {
+            net.add(ai.djl.nn.pooling.Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            hw[0] /= 2;
+            hw[1] /= 2;
+        }
+    }
+
+    /**
+     * Adds dropout when the rate is above 0.
+     */
+    static void dropout(SequentialBlock net, double rate) {
+        if (rate > 0) {
+            net.add(ai.djl.nn.norm.Dropout.builder().optRate((float) rate).build());
+        }
     }
 }

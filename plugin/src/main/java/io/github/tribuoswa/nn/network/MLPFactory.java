@@ -5,7 +5,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.util.Checks;
 
@@ -68,9 +67,7 @@ public final class MLPFactory implements NetworkFactory {
                 net.add(Layers.batchNorm());
             }
             net.add(activation.block());
-            if (dropout > 0) {
-                net.add(Dropout.builder().optRate((float) dropout).build());
-            }
+            Layers.dropout(net, dropout);
         }
         net.add(Linear.builder().setUnits(numOutputs).build());
         return net;

@@ -5,8 +5,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.util.Checks;
 
@@ -64,32 +62,19 @@ public final class VGGFactory implements NetworkFactory {
     @Override
     public Block build(Shape inputShape, int numOutputs) {
         Layers.requireImage(this, inputShape);
-        long h = inputShape.get(1);
-        long w = inputShape.get(2);
+        long[] hw = {inputShape.get(1), inputShape.get(2)};
         SequentialBlock net = new SequentialBlock();
         for (int c : CONFIG_D) {
             if (c < 0) {
-                if (h >= 2 && w >= 2) {
-                    net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-                    h /= 2;
-                    w /= 2;
-                }
+                Layers.maxPoolIfPossible(net, hw);
             } else {
-                net.add(Layers.conv(width(c), 3, 1, true));
-                if (batchNorm) {
-                    net.add(Layers.batchNorm());
-                }
-                net.add(ai.djl.nn.Activation.reluBlock());
+                Layers.convBlock(net, width(c), 3, batchNorm, true);
             }
         }
         net.add(Blocks.batchFlattenBlock());
-        if (dropout > 0) {
-            net.add(Dropout.builder().optRate((float) dropout).build());
-        }
+        Layers.dropout(net, dropout);
         net.add(Linear.builder().setUnits(width(512)).build()).add(ai.djl.nn.Activation.reluBlock());
-        if (dropout > 0) {
-            net.add(Dropout.builder().optRate((float) dropout).build());
-        }
+        Layers.dropout(net, dropout);
         net.add(Linear.builder().setUnits(width(512)).build()).add(ai.djl.nn.Activation.reluBlock());
         net.add(Linear.builder().setUnits(numOutputs).build());
         return net;

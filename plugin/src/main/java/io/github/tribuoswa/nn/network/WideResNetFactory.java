@@ -5,7 +5,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.util.Checks;
@@ -59,9 +58,7 @@ public final class WideResNetFactory implements NetworkFactory {
     private Block block(int inChannels, int outChannels, int stride) {
         SequentialBlock main = new SequentialBlock()
                 .add(Layers.batchNorm()).add(ai.djl.nn.Activation.reluBlock()).add(Layers.conv(outChannels, 3, 1, true));
-        if (dropout > 0) {
-            main.add(Dropout.builder().optRate((float) dropout).build());
-        }
+        Layers.dropout(main, dropout);
         main.add(Layers.batchNorm()).add(ai.djl.nn.Activation.reluBlock()).add(Layers.conv(outChannels, 3, stride, true));
         Block shortcut = (stride != 1 || inChannels != outChannels) ? Layers.conv(outChannels, 1, stride, true) : Layers.identity();
         return Layers.residual(main, shortcut);
