@@ -213,6 +213,30 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
     }
 
     /**
+     * The feature converter.
+     * @return The converter.
+     */
+    public FeatureConverter featureConverter() {
+        return featureConverter;
+    }
+
+    /**
+     * The output converter.
+     * @return The converter.
+     */
+    public OutputConverter<T> outputConverter() {
+        return outputConverter;
+    }
+
+    /**
+     * The standardisation applied to inputs, if any.
+     * @return The standardiser, or null.
+     */
+    public Standardiser standardiser() {
+        return standardiser;
+    }
+
+    /**
      * The network factory.
      * @return The factory.
      */
