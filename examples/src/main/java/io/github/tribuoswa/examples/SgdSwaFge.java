@@ -67,7 +67,7 @@ public final class SgdSwaFge {
             }
             String v = args[i + 1];
             switch (args[i]) {
-                case "--data": data = v.equals("full") ? FashionMnist.SYSTEM_DIRECTORY_NAME : v; break;
+                case "--data": data = v; break;
                 case "--network": networkName = v; break;
                 case "--epochs": epochs = Integer.parseInt(v); break;
                 case "--lr": lr = Double.parseDouble(v); break;

@@ -53,6 +53,11 @@ public final class FashionMnist {
     public static final String EMBEDDED = "embedded";
 
     /**
+     * The word that selects the full data set of Debian's package in {@link #resolve(String)}.
+     */
+    public static final String FULL = "full";
+
+    /**
      * Image height and width in pixels.
      */
     public static final int SIDE = 28;
@@ -126,8 +131,9 @@ public final class FashionMnist {
     /**
      * Chooses the data directory.
      * @param location {@code null} or empty: the full data set if installed, else the embedded
-     *                 subset; {@value #EMBEDDED}: the embedded subset; otherwise a directory
-     *                 holding the four gzipped IDX files.
+     *                 subset; {@value #EMBEDDED}: the embedded subset; {@value #FULL}: the full
+     *                 data set of Debian's package; otherwise a directory holding the four
+     *                 gzipped IDX files.
      * @return The directory.
      * @throws IllegalArgumentException if a named directory lacks the files.
      */
@@ -136,13 +142,19 @@ public final class FashionMnist {
             return systemDataAvailable() ? Path.of(SYSTEM_DIRECTORY_NAME) : embeddedDirectory();
         } else if (location.equals(EMBEDDED)) {
             return embeddedDirectory();
+        } else if (location.equals(FULL)) {
+            if (!systemDataAvailable()) {
+                throw new IllegalArgumentException("data = full, but " + SYSTEM_DIRECTORY_NAME
+                        + " does not hold Fashion-MNIST; install it with `apt-get install dataset-fashion-mnist`");
+            }
+            return Path.of(SYSTEM_DIRECTORY_NAME);
         }
         Path dir = Path.of(location);
         if (!holdsAllFiles(dir)) {
             throw new IllegalArgumentException("data = " + location + " is not a directory holding "
                     + Split.TRAIN.images(dir).getFileName() + ", " + Split.TRAIN.labels(dir).getFileName() + ", "
                     + Split.TEST.images(dir).getFileName() + " and " + Split.TEST.labels(dir).getFileName()
-                    + "; allowed: such a directory, '" + EMBEDDED + "', or nothing (full data if installed, else embedded)");
+                    + "; allowed: such a directory, '" + EMBEDDED + "', '" + FULL + "', or nothing (full data if installed, else embedded)");
         }
         return dir;
     }

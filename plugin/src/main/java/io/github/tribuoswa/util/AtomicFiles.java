@@ -5,6 +5,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that it is either complete or absent: the content goes to a temporary file
@@ -40,6 +41,12 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
         try {
             writer.write(tmp);
+            try {
+                // temporary files are created rw-------; give the result ordinary permissions
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its defaults
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
