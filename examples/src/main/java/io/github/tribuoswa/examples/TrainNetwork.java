@@ -41,7 +41,7 @@ public final class TrainNetwork {
      * @param name The name.
      * @return The factory.
      */
-    static NetworkFactory network(String name) {
+    public static NetworkFactory network(String name) {
         switch (name) {
             case "mlp": return new MLPFactory(new int[]{256}, Activation.RELU, 0.0, false);
             case "cnn": return new CNNFactory(new int[]{32, 64}, 3, true, 128, 0.0);

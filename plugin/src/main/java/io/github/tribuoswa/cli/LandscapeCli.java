@@ -87,6 +87,17 @@ public final class LandscapeCli implements Runnable {
         }
     }
 
+    /**
+     * The two solutions the rays and the segment compare.
+     */
+    static class SwaAndSgd {
+        @Option(names = "--swa", required = true, description = "the SWA model file")
+        Path swa;
+
+        @Option(names = "--sgd", required = true, description = "the SGD model file")
+        Path sgd;
+    }
+
     @SuppressWarnings("unchecked")
     static DJLModel<Label> model(Path file) throws IOException {
         Model<?> m = Model.deserializeFromFile(file);
@@ -195,11 +206,8 @@ public final class LandscapeCli implements Runnable {
         @CommandLine.Mixin
         Common common = new Common();
 
-        @Option(names = "--swa", required = true, description = "the SWA model file")
-        Path swa;
-
-        @Option(names = "--sgd", required = true, description = "the SGD model file")
-        Path sgd;
+        @CommandLine.Mixin
+        SwaAndSgd models = new SwaAndSgd();
 
         @Option(names = "--directions", defaultValue = "10", description = "random unit directions; default ${DEFAULT-VALUE}")
         int directions;
@@ -215,9 +223,9 @@ public final class LandscapeCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (DJLModel<Label> arch = model(swa); LandscapeEvaluator ev = common.evaluator(arch)) {
-                float[] wSwa = weights(swa, ev);
-                float[] wSgd = weights(sgd, ev);
+            try (DJLModel<Label> arch = model(models.swa); LandscapeEvaluator ev = common.evaluator(arch)) {
+                float[] wSwa = weights(models.swa, ev);
+                float[] wSgd = weights(models.sgd, ev);
                 double[][] dirs = Directions.randomUnit(ev.dimension(), directions, common.seed);
                 double[] ts = Scans.linspace(0, maxDistance, steps);
                 List<Scans.RayPoint> all = new ArrayList<>();
@@ -252,11 +260,8 @@ public final class LandscapeCli implements Runnable {
         @CommandLine.Mixin
         Common common = new Common();
 
-        @Option(names = "--swa", required = true, description = "the SWA model file")
-        Path swa;
-
-        @Option(names = "--sgd", required = true, description = "the SGD model file")
-        Path sgd;
+        @CommandLine.Mixin
+        SwaAndSgd models = new SwaAndSgd();
 
         @Option(names = "--from", defaultValue = "-0.5", description = "first t; default ${DEFAULT-VALUE}")
         double from;
@@ -269,9 +274,9 @@ public final class LandscapeCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (DJLModel<Label> arch = model(swa); LandscapeEvaluator ev = common.evaluator(arch)) {
-                float[] wSwa = weights(swa, ev);
-                float[] wSgd = weights(sgd, ev);
+            try (DJLModel<Label> arch = model(models.swa); LandscapeEvaluator ev = common.evaluator(arch)) {
+                float[] wSwa = weights(models.swa, ev);
+                float[] wSgd = weights(models.sgd, ev);
                 List<Scans.SegmentPoint> points = Scans.segment(ev, wSgd, wSwa, Scans.linspace(from, to, steps), progress("segment", steps));
                 Scans.writeSegment(points, common.out.resolve("segment.csv"));
                 Plots.save(Plots.segment(points, "from w_SWA (t = 0) to w_SGD (t = 1)"), common.out.resolve("segment"));

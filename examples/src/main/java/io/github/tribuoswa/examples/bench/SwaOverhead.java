@@ -1,0 +1,179 @@
+package io.github.tribuoswa.examples.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import io.github.tribuoswa.averaging.Averaging;
+import io.github.tribuoswa.averaging.EqualAverage;
+import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.examples.TrainNetwork;
+import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.Engines;
+import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.NetworkWeights;
+import io.github.tribuoswa.nn.WeightsCodec;
+import io.github.tribuoswa.nn.convert.ImageConverter;
+import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.network.NetworkFactory;
+import io.github.tribuoswa.nn.optim.SGDFactory;
+import io.github.tribuoswa.nn.swa.BatchNormMode;
+import io.github.tribuoswa.nn.swa.CycleUnit;
+import io.github.tribuoswa.nn.swa.FGETrainer;
+import io.github.tribuoswa.nn.swa.SWATrainer;
+import io.github.tribuoswa.schedule.BaselineSchedule;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.math.optimisers.SGD;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Benchmark (a program, not a test): what SWA and FGE cost over SGD for the same epochs.
+ * <ul>
+ *   <li>{@code --mode wall}: wall time of SGD and SWA (and FGE) training of the same network for
+ *   the same epochs, pairs run in ABBA order in this JVM after a warm-up; medians and the
+ *   SWA/SGD ratio; then the cost of one SWA average update (reading the weights and updating
+ *   the running mean) against one training step.</li>
+ *   <li>{@code --mode memory --method sgd|swa|fge}: one run in a fresh JVM, printing the
+ *   process's peak resident memory (VmHWM); {@code scripts/benchmark-overhead.sh} starts one
+ *   JVM per method.</li>
+ * </ul>
+ * <pre>
+ * usage: SwaOverhead [--mode wall|memory] [--method sgd|swa|fge] [--network cnn|mlp] [--data embedded|full|DIR]
+ *                    [--epochs E] [--runs R] [--threads T]
+ * </pre>
+ */
+public final class SwaOverhead {
+
+    private SwaOverhead() {}
+
+    private static long vmHwmKiB() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    static NetworkTrainer<Label, ?> trainer(String method, NetworkFactory network, int epochs, int spe, int threads) {
+        ImageConverter images = new ImageConverter(1, 28, 28);
+        SGDFactory sgd = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4);
+        int swaStart = Math.min(epochs - 1, Math.max(1, (int) Math.round(0.75 * epochs)));
+        NetworkTrainer<Label, ?> t;
+        switch (method) {
+            case "sgd":
+                t = new DJLTrainer<>(network, images, new LabelConverter(), epochs, 128, sgd, new BaselineSchedule(0.05, (long) epochs * spe),
+                        1L, "cpu", threads, false);
+                break;
+            case "swa":
+                t = new SWATrainer<>(network, images, new LabelConverter(), epochs, 128, sgd,
+                        new BaselineSchedule(0.05, (long) swaStart * spe, 0.2), swaStart, 0.01, 0.01, 1,
+                        CycleUnit.EPOCHS, Averaging.EQUAL, 0.9, true, BatchNormMode.REFRESH, "", 1L, "cpu", threads, false);
+                break;
+            case "fge":
+                int c = Math.max(2, spe / 4 * 2);
+                t = new FGETrainer<>(network, images, new LabelConverter(), epochs, 128, sgd,
+                        new BaselineSchedule(0.05, (long) swaStart * spe, 0.2), swaStart, 0.01, 0.001, c,
+                        CycleUnit.ITERATIONS, "", 1L, "cpu", threads);
+                break;
+            default:
+                throw new IllegalArgumentException("method = " + method + "; allowed: sgd, swa, fge");
+        }
+        t.setProgressBar(false);
+        return t;
+    }
+
+    /**
+     * Runs the benchmark.
+     * @param args See the class documentation.
+     * @throws Exception if anything fails.
+     */
+    public static void main(String[] args) throws Exception {
+        String mode = "wall";
+        String method = "swa";
+        String networkName = "cnn";
+        String data = FashionMnist.EMBEDDED;
+        int epochs = 4;
+        int runs = 3;
+        int threads = 2;
+        for (int i = 0; i < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--mode": mode = v; break;
+                case "--method": method = v; break;
+                case "--network": networkName = v; break;
+                case "--data": data = v; break;
+                case "--epochs": epochs = Integer.parseInt(v); break;
+                case "--runs": runs = Integer.parseInt(v); break;
+                case "--threads": threads = Integer.parseInt(v); break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        MutableDataset<Label> train = FashionMnist.load(FashionMnist.resolve(data), FashionMnist.Split.TRAIN);
+        NetworkFactory network = TrainNetwork.network(networkName);
+        int spe = (train.size() + 127) / 128;
+        if (mode.equals("memory")) {
+            trainer(method, network, epochs, spe, threads).train(train);
+            System.out.printf(Locale.ROOT, "RESULT method=%s peak_rss_kib=%d%n", method, vmHwmKiB());
+            return;
+        }
+        trainer("sgd", network, 2, spe, threads).train(train); // warm-up
+        trainer("swa", network, 2, spe, threads).train(train);
+        double[] sgd = new double[runs];
+        double[] swa = new double[runs];
+        for (int pair = 0; pair < runs; pair++) {
+            for (int k = 0; k < 2; k++) {
+                boolean swaRun = (k == 0) == (pair % 2 == 1);
+                long start = System.nanoTime();
+                trainer(swaRun ? "swa" : "sgd", network, epochs, spe, threads).train(train);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (swaRun) {
+                    swa[pair] = seconds;
+                } else {
+                    sgd[pair] = seconds;
+                }
+            }
+        }
+        double mSgd = median(sgd);
+        double mSwa = median(swa);
+        System.out.printf(Locale.ROOT, "data: %d images, %s, %d epochs (%d steps), batch 128, %d threads, %d ABBA pairs%n",
+                train.size(), network, epochs, epochs * spe, threads, runs);
+        System.out.printf(Locale.ROOT, "RESULT sgd_seconds=%.2f runs=%s%n", mSgd, Arrays.toString(round(sgd)));
+        System.out.printf(Locale.ROOT, "RESULT swa_seconds=%.2f runs=%s%n", mSwa, Arrays.toString(round(swa)));
+        System.out.printf(Locale.ROOT, "RESULT swa_sgd_ratio=%.3f%n", mSwa / mSgd);
+        System.out.printf(Locale.ROOT, "RESULT step_ms=%.3f%n", 1000 * mSgd / (epochs * spe));
+
+        // one average update: read the trainable weights and fold them into the running mean
+        DJLModel<Label> model = (DJLModel<Label>) trainer("sgd", network, 1, spe, threads).train(train);
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            Block block = model.newNetwork(m);
+            NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(model.weights(), block));
+            EqualAverage avg = new EqualAverage(NetworkWeights.size(block, NetworkWeights.Selection.TRAINABLE));
+            List<Double> times = new ArrayList<>();
+            for (int r = 0; r < 200; r++) {
+                long start = System.nanoTime();
+                avg.update(NetworkWeights.read(block, NetworkWeights.Selection.TRAINABLE));
+                times.add((System.nanoTime() - start) / 1e6);
+            }
+            double med = median(times.subList(50, times.size()).stream().mapToDouble(Double::doubleValue).toArray());
+            System.out.printf(Locale.ROOT, "RESULT average_update_ms=%.3f parameters=%d%n", med, avg.size());
+            System.out.printf(Locale.ROOT, "RESULT average_update_over_step=%.3f%n", med / (1000 * mSgd / (epochs * spe)));
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double[] round(double[] v) {
+        return Arrays.stream(v).map(x -> Math.round(x * 100) / 100.0).toArray();
+    }
+}
