@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=target/zipkin/zipkin-server.jar
 if [ ! -f "$jar" ]; then
-  mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  mvn -B -q -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
       -Dartifact=io.zipkin:zipkin-server:3.6.1:jar:exec -DoutputDirectory=target/zipkin -Dmdep.stripVersion=true -Dmdep.stripClassifier=true
   mv target/zipkin/zipkin-server*.jar "$jar" 2>/dev/null || true
 fi
