@@ -96,6 +96,31 @@ public final class LandscapeCli implements Runnable {
 
         @Option(names = "--sgd", required = true, description = "the SGD model file")
         Path sgd;
+
+        /**
+         * Loads both solutions and an evaluator of their (the SWA model's) architecture.
+         */
+        Solutions open(Common common) throws IOException {
+            DJLModel<Label> arch = model(swa);
+            try {
+                LandscapeEvaluator ev = common.evaluator(arch);
+                return new Solutions(arch, ev, weights(swa, ev), weights(sgd, ev));
+            } catch (IOException | RuntimeException e) {
+                arch.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * w_SWA and w_SGD with the evaluator of their network.
+     */
+    record Solutions(DJLModel<Label> architecture, LandscapeEvaluator evaluator, float[] wSwa, float[] wSgd) implements AutoCloseable {
+        @Override
+        public void close() {
+            evaluator.close();
+            architecture.close();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -223,15 +248,14 @@ public final class LandscapeCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (DJLModel<Label> arch = model(models.swa); LandscapeEvaluator ev = common.evaluator(arch)) {
-                float[] wSwa = weights(models.swa, ev);
-                float[] wSgd = weights(models.sgd, ev);
+            try (Solutions sol = models.open(common)) {
+                LandscapeEvaluator ev = sol.evaluator();
                 double[][] dirs = Directions.randomUnit(ev.dimension(), directions, common.seed);
                 double[] ts = Scans.linspace(0, maxDistance, steps);
                 List<Scans.RayPoint> all = new ArrayList<>();
                 IntConsumer bar = progress("rays", 2 * directions * steps);
                 int offset = 0;
-                for (Object[] start : new Object[][]{{"SWA", wSwa}, {"SGD", wSgd}}) {
+                for (Object[] start : new Object[][]{{"SWA", sol.wSwa()}, {"SGD", sol.wSgd()}}) {
                     float[] w = (float[]) start[1];
                     double[][] d = dirs;
                     if (filterNormalised) {
@@ -274,10 +298,8 @@ public final class LandscapeCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (DJLModel<Label> arch = model(models.swa); LandscapeEvaluator ev = common.evaluator(arch)) {
-                float[] wSwa = weights(models.swa, ev);
-                float[] wSgd = weights(models.sgd, ev);
-                List<Scans.SegmentPoint> points = Scans.segment(ev, wSgd, wSwa, Scans.linspace(from, to, steps), progress("segment", steps));
+            try (Solutions sol = models.open(common)) {
+                List<Scans.SegmentPoint> points = Scans.segment(sol.evaluator(), sol.wSgd(), sol.wSwa(), Scans.linspace(from, to, steps), progress("segment", steps));
                 Scans.writeSegment(points, common.out.resolve("segment.csv"));
                 Plots.save(Plots.segment(points, "from w_SWA (t = 0) to w_SGD (t = 1)"), common.out.resolve("segment"));
                 System.out.println("wrote segment.csv and segment.{png,svg} to " + common.out);

@@ -126,14 +126,6 @@ public final class ProgressLogger extends TrainingListenerAdapter {
         return lastEpochSeconds;
     }
 
-    /**
-     * The epoch in progress, counted from 0.
-     * @return The epoch.
-     */
-    public int epoch() {
-        return epoch;
-    }
-
     @Override
     public void onEpoch(Trainer trainer) {
         if (bar) {

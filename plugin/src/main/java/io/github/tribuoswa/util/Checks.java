@@ -73,22 +73,6 @@ public final class Checks {
     }
 
     /**
-     * Requires a value in the closed interval [lo, hi].
-     * @param owner The component.
-     * @param name The parameter name.
-     * @param value The value.
-     * @param lo The lower bound.
-     * @param hi The upper bound.
-     * @return The value.
-     */
-    public static double inClosedRange(Object owner, String name, double value, double lo, double hi) {
-        if (!(value >= lo && value <= hi)) {
-            throw outOfRange(owner, name, value, "real in [" + lo + ", " + hi + "]");
-        }
-        return value;
-    }
-
-    /**
      * Requires an integer at or above a minimum.
      * @param owner The component.
      * @param name The parameter name.

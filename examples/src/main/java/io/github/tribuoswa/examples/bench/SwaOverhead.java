@@ -28,7 +28,6 @@ import org.tribuo.math.optimisers.SGD;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -140,12 +139,12 @@ public final class SwaOverhead {
                 }
             }
         }
-        double mSgd = median(sgd);
-        double mSwa = median(swa);
+        double mSgd = BenchStats.median(sgd);
+        double mSwa = BenchStats.median(swa);
         System.out.printf(Locale.ROOT, "data: %d images, %s, %d epochs (%d steps), batch 128, %d threads, %d ABBA pairs%n",
                 train.size(), network, epochs, epochs * spe, threads, runs);
-        System.out.printf(Locale.ROOT, "RESULT sgd_seconds=%.2f runs=%s%n", mSgd, Arrays.toString(round(sgd)));
-        System.out.printf(Locale.ROOT, "RESULT swa_seconds=%.2f runs=%s%n", mSwa, Arrays.toString(round(swa)));
+        System.out.printf(Locale.ROOT, "RESULT sgd_seconds=%.2f runs=%s%n", mSgd, BenchStats.rounded(sgd, 2));
+        System.out.printf(Locale.ROOT, "RESULT swa_seconds=%.2f runs=%s%n", mSwa, BenchStats.rounded(swa, 2));
         System.out.printf(Locale.ROOT, "RESULT swa_sgd_ratio=%.3f%n", mSwa / mSgd);
         System.out.printf(Locale.ROOT, "RESULT step_ms=%.3f%n", 1000 * mSgd / (epochs * spe));
 
@@ -161,19 +160,10 @@ public final class SwaOverhead {
                 avg.update(NetworkWeights.read(block, NetworkWeights.Selection.TRAINABLE));
                 times.add((System.nanoTime() - start) / 1e6);
             }
-            double med = median(times.subList(50, times.size()).stream().mapToDouble(Double::doubleValue).toArray());
+            double med = BenchStats.median(times.subList(50, times.size()).stream().mapToDouble(Double::doubleValue).toArray());
             System.out.printf(Locale.ROOT, "RESULT average_update_ms=%.3f parameters=%d%n", med, avg.size());
             System.out.printf(Locale.ROOT, "RESULT average_update_over_step=%.3f%n", med / (1000 * mSgd / (epochs * spe)));
         }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double[] round(double[] v) {
-        return Arrays.stream(v).map(x -> Math.round(x * 100) / 100.0).toArray();
-    }
 }

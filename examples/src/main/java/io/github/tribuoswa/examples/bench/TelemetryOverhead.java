@@ -24,7 +24,6 @@ import org.tribuo.classification.Label;
 import org.tribuo.math.optimisers.SGD;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,12 +105,12 @@ public final class TelemetryOverhead {
             }
             nsPerStep = (System.nanoTime() - start) / 1e6;
         }
-        double a = median(without);
-        double b = median(with);
+        double a = BenchStats.median(without);
+        double b = BenchStats.median(with);
         System.out.printf(Locale.ROOT, "data: %d images, MLP, batch %d, %d epochs (%d steps) per run, %d runs each, %d threads%n",
                 dense.size(), batch, epochs, epochs * steps, runs, threads);
-        System.out.printf(Locale.ROOT, "RESULT without_telemetry_steps_per_s=%.1f runs=%s%n", a, Arrays.toString(round(without)));
-        System.out.printf(Locale.ROOT, "RESULT noop_telemetry_steps_per_s=%.1f runs=%s%n", b, Arrays.toString(round(with)));
+        System.out.printf(Locale.ROOT, "RESULT without_telemetry_steps_per_s=%.1f runs=%s%n", a, BenchStats.rounded(without, 1));
+        System.out.printf(Locale.ROOT, "RESULT noop_telemetry_steps_per_s=%.1f runs=%s%n", b, BenchStats.rounded(with, 1));
         System.out.printf(Locale.ROOT, "RESULT ratio=%.3f%n", b / a);
         System.out.printf(Locale.ROOT, "RESULT listener_ns_per_step=%.1f%n", nsPerStep);
         System.out.printf(Locale.ROOT, "RESULT listener_share_of_step=%.6f%n", nsPerStep * 1e-9 * a);
@@ -140,13 +139,4 @@ public final class TelemetryOverhead {
         }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double[] round(double[] v) {
-        return Arrays.stream(v).map(x -> Math.round(x * 10) / 10.0).toArray();
-    }
 }

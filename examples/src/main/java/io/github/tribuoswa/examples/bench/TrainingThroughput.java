@@ -24,7 +24,6 @@ import org.tribuo.math.optimisers.SGD;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -107,10 +106,8 @@ public final class TrainingThroughput {
                     }
                 }
             }
-            double[] sorted = rates.clone();
-            Arrays.sort(sorted);
-            System.out.printf(Locale.ROOT, "RESULT engine=djl network=%s samples_per_s=%.0f runs=%s%n", name, sorted[runs / 2],
-                    Arrays.toString(Arrays.stream(rates).map(Math::rint).toArray()));
+            System.out.printf(Locale.ROOT, "RESULT engine=djl network=%s samples_per_s=%.0f runs=%s%n", name, BenchStats.median(rates),
+                    BenchStats.rounded(rates, 0));
         }
     }
 }
