@@ -188,6 +188,42 @@ public class TrainingTelemetryTest {
     }
 
     @Test
+    public void xmlTrainerTakesTheGlobalInstanceThroughItsTelemetryComponent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path xml = tmp.resolve("traced.xml");
+        java.nio.file.Files.writeString(xml, String.join("\n",
+                "<config>",
+                "  <component name=\"trainer\" type=\"io.github.tribuoswa.nn.DJLTrainer\">",
+                "    <property name=\"network\" value=\"network\"/>",
+                "    <property name=\"featureConverter\" value=\"dense\"/>",
+                "    <property name=\"outputConverter\" value=\"labels\"/>",
+                "    <property name=\"epochs\" value=\"2\"/>",
+                "    <property name=\"batchSize\" value=\"16\"/>",
+                "    <property name=\"device\" value=\"cpu\"/>",
+                "    <property name=\"telemetry\" value=\"telemetry\"/>",
+                "  </component>",
+                "  <component name=\"network\" type=\"io.github.tribuoswa.nn.network.MLPFactory\"/>",
+                "  <component name=\"dense\" type=\"io.github.tribuoswa.nn.convert.DenseConverter\"/>",
+                "  <component name=\"labels\" type=\"io.github.tribuoswa.nn.convert.LabelConverter\"/>",
+                "  <component name=\"telemetry\" type=\"io.github.tribuoswa.telemetry.GlobalTelemetry\"/>",
+                "</config>"));
+        Sdk sdk = new Sdk(null);
+        io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+        io.opentelemetry.api.GlobalOpenTelemetry.set(sdk.otel);
+        try {
+            @SuppressWarnings("unchecked")
+            org.tribuo.Trainer<Label> trainer = (org.tribuo.Trainer<Label>) new com.oracle.labs.mlrg.olcut.config.ConfigurationManager(xml.toString()).lookup("trainer");
+            trainer.train(DATA);
+        } finally {
+            io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+        }
+        SpanData run = sdk.named(Telemetry.SPAN_RUN).get(0);
+        assertEquals("sgd", run.getAttributes().get(Telemetry.METHOD));
+        assertTrue(run.getAttributes().get(AttributeKey.stringKey("tribuoswa.param.telemetry")).contains("io.github.tribuoswa.telemetry.GlobalTelemetry"), run.getAttributes().toString());
+        assertEquals(1, sdk.named(Telemetry.SPAN_PHASE).size());
+        assertEquals(2, sdk.named(Telemetry.SPAN_EPOCH).size());
+    }
+
+    @Test
     public void failingExporterNeverFailsTraining() {
         SpanExporter broken = new SpanExporter() {
             @Override
