@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 import java.util.logging.Logger;
 
 /**
@@ -129,6 +130,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     private SplittableRandom rng;
     private int invocationCount = 0;
     private final transient List<TrainingListener> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final transient List<EpochModelRequest<M>> epochModels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private transient volatile OpenTelemetry openTelemetry;
 
     /**
@@ -222,6 +224,49 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     }
 
     /**
+     * Receives the models a run would have returned had it ended after some of its epochs.
+     * @param <M> The model type.
+     */
+    @FunctionalInterface
+    public interface EpochModelListener<M> {
+        /**
+         * Called at the end of a chosen epoch with the model of a run of that many epochs; the
+         * receiver owns (and closes) the model.
+         * @param epoch The epochs done (1-based, below the run's epochs).
+         * @param model The model: the current weights (SGD), w_SWA with its BatchNorm
+         *              statistics (SWA), or the ensemble of the snapshots so far (FGE).
+         */
+        void onEpochModel(int epoch, M model);
+    }
+
+    private static final class EpochModelRequest<M> {
+        private final IntPredicate epochs;
+        private final EpochModelListener<? super M> listener;
+
+        private EpochModelRequest(IntPredicate epochs, EpochModelListener<? super M> listener) {
+            this.epochs = epochs;
+            this.listener = listener;
+        }
+    }
+
+    /**
+     * Asks every run of this trainer for the model it would have returned had it ended after
+     * each epoch e (1 &le; e &lt; epochs) where {@code epochs.test(e)}: SWA's w_SWA (BatchNorm
+     * refreshed) along the SWA phase, FGE's ensemble as it grows, SGD's weights. The run itself
+     * continues unchanged: the model is formed from copies of its average or snapshots (with
+     * the weights at that epoch end, if due), and its weights are restored afterwards. Because a
+     * run's schedule, shuffles and steps do not depend on its length, the model at epoch e is
+     * the model a run of e epochs returns (for SGD when its schedule does not depend on the
+     * budget). Epochs before SWA's or FGE's first average or snapshot are skipped.
+     * Not a hyper-parameter and not in the provenance.
+     * @param epochs Which epochs.
+     * @param listener The receiver.
+     */
+    public void addEpochModelListener(IntPredicate epochs, EpochModelListener<? super M> listener) {
+        epochModels.add(new EpochModelRequest<>(epochs, listener));
+    }
+
+    /**
      * Sets the checkpoint directory (empty or null: none).
      * @param directory The directory.
      */
@@ -297,6 +342,10 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             this.collectors = collectors;
             this.trainerProvenance = trainerProvenance;
             this.runProvenance = runProvenance;
+        }
+
+        private Run<T> withCollectors(List<WeightCollector> others) {
+            return new Run<>(trainer, dataset, data, standardiser, block, manager, others, trainerProvenance, runProvenance, telemetry);
         }
 
         /**
@@ -469,6 +518,18 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     c.addCollectionListener((k, count) -> writeCheckpoint(checkpoints, block, opt, collectors, k, true));
                 }
             }
+            if (!epochModels.isEmpty()) {
+                config.addTrainingListeners(new TrainingListenerAdapter() {
+                    private int epochsDone = Math.toIntExact(startStep / stepsPerEpoch);
+
+                    @Override
+                    public void onEpoch(Trainer trainer) {
+                        epochsDone++;
+                        deliverEpochModel(epochsDone, new Run<>(NetworkTrainer.this, examples, data, standardiser, block,
+                                trainer.getManager(), collectors, trainerProvenance, runProvenance, tel));
+                    }
+                });
+            }
             try (Trainer trainer = model.newTrainer(config)) {
                 try {
                     long[] dims = new long[data.exampleShape().dimension() + 1];
@@ -494,6 +555,41 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     throw e;
                 }
             }
+        }
+    }
+
+    private void deliverEpochModel(int epoch, Run<T> run) {
+        if (epoch >= epochs) {
+            return;
+        }
+        List<EpochModelRequest<M>> wanted = new ArrayList<>();
+        for (EpochModelRequest<M> r : epochModels) {
+            if (r.epochs.test(epoch)) {
+                wanted.add(r);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        List<WeightCollector> copies = new ArrayList<>();
+        for (WeightCollector c : run.collectors()) {
+            WeightCollector copy = c.detachedCopy();
+            copy.finish(run.block());
+            if (copy.collections() == 0) {
+                return;
+            }
+            copies.add(copy);
+        }
+        Run<T> ended = run.withCollectors(copies);
+        float[] weights = NetworkWeights.read(run.block(), NetworkWeights.Selection.ALL);
+        for (EpochModelRequest<M> r : wanted) {
+            M epochModel;
+            try {
+                epochModel = finish(ended);
+            } finally {
+                NetworkWeights.write(run.block(), NetworkWeights.Selection.ALL, weights);
+            }
+            r.listener.onEpochModel(epoch, epochModel);
         }
     }
 

@@ -48,6 +48,18 @@ public final class FGEListener extends WeightCollector {
         collected(k, snapshots.size());
     }
 
+    @Override
+    protected WeightCollector copyCollected() {
+        FGEListener copy = new FGEListener(schedule);
+        copy.restore(snapshots, steps);
+        return copy;
+    }
+
+    @Override
+    public long collections() {
+        return snapshots.size();
+    }
+
     /**
      * The snapshots so far, in order.
      * @return Flat weights of every parameter (read-only list).

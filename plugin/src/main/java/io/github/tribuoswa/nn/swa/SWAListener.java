@@ -39,10 +39,25 @@ public final class SWAListener extends WeightCollector {
      * @param averageBuffers Whether BatchNorm running statistics are averaged too.
      */
     public SWAListener(LearningRateSchedule schedule, boolean countStartWeights, Averaging averaging, double emaDecay, boolean averageBuffers) {
-        this.points = new AveragingPoints(schedule, countStartWeights);
+        this(new AveragingPoints(schedule, countStartWeights), averaging, emaDecay,
+                averageBuffers ? NetworkWeights.Selection.ALL : NetworkWeights.Selection.TRAINABLE);
+    }
+
+    private SWAListener(AveragingPoints points, Averaging averaging, double emaDecay, NetworkWeights.Selection selection) {
+        this.points = points;
         this.averaging = averaging;
         this.emaDecay = emaDecay;
-        this.selection = averageBuffers ? NetworkWeights.Selection.ALL : NetworkWeights.Selection.TRAINABLE;
+        this.selection = selection;
+    }
+
+    @Override
+    protected WeightCollector copyCollected() {
+        SWAListener copy = new SWAListener(points, averaging, emaDecay, selection);
+        if (average != null && average.count() > 0) {
+            copy.average = newAverage(average.size());
+            copy.average.restore(average.average(), average.count());
+        }
+        return copy;
     }
 
     @Override
@@ -103,6 +118,11 @@ public final class SWAListener extends WeightCollector {
      */
     public long averagedModels() {
         return average == null ? 0 : average.count();
+    }
+
+    @Override
+    public long collections() {
+        return averagedModels();
     }
 
     /**

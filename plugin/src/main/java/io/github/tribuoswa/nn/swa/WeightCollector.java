@@ -106,6 +106,32 @@ public abstract class WeightCollector extends TrainingListenerAdapter {
         }
     }
 
+    /**
+     * An independent copy of this collector's state, without its collection listeners: calling
+     * {@link #finish} on it gives what this collector would hold had the run ended now, and
+     * leaves this collector (and so the run) unchanged.
+     * @return The copy.
+     */
+    public final WeightCollector detachedCopy() {
+        WeightCollector copy = copyCollected();
+        copy.stepsDone = stepsDone;
+        copy.ended = ended;
+        copy.skipNextVisit = skipNextVisit;
+        return copy;
+    }
+
+    /**
+     * A new collector of the same kind holding a copy of what was collected so far.
+     * @return The copy.
+     */
+    protected abstract WeightCollector copyCollected();
+
+    /**
+     * How many collections so far: models averaged, or snapshots taken.
+     * @return The count.
+     */
+    public abstract long collections();
+
     private void visit(Block block) {
         if (due(stepsDone)) {
             collect(stepsDone, block);
