@@ -36,7 +36,48 @@ def network(name):
             nn.Conv2d(1, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(32, 64, 3, padding=1, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    if name == "preresnet8":
+        return PreResNet(depth=8, base_width=16)
     raise ValueError(name)
+
+
+class PreActBlock(nn.Module):
+    """The plugin's pre-activation basic block: out = main(x) + shortcut(x), where main is
+    BN-ReLU-conv3x3(stride)-BN-ReLU-conv3x3 and the shortcut a strided 1x1 conv of x when the
+    shape changes, else x (PreResNetFactory)."""
+
+    def __init__(self, in_channels, planes, stride):
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.BatchNorm2d(in_channels), nn.ReLU(), nn.Conv2d(in_channels, planes, 3, stride, 1, bias=False),
+            nn.BatchNorm2d(planes), nn.ReLU(), nn.Conv2d(planes, planes, 3, 1, 1, bias=False))
+        self.shortcut = (nn.Conv2d(in_channels, planes, 1, stride, 0, bias=False)
+                         if stride != 1 or in_channels != planes else nn.Identity())
+
+    def forward(self, x):
+        return self.main(x) + self.shortcut(x)
+
+
+class PreResNet(nn.Module):
+    """The plugin's PreResNetFactory with basic blocks (depth 6n + 2): conv3x3, three stages of
+    n blocks (widths w, 2w, 4w; stride 2 entering stages 2 and 3), BN-ReLU, global average
+    pooling, a linear layer."""
+
+    def __init__(self, depth=8, base_width=16, num_classes=10):
+        super().__init__()
+        n = (depth - 2) // 6
+        layers = [nn.Conv2d(1, base_width, 3, 1, 1, bias=False)]
+        channels = base_width
+        for stage in range(3):
+            planes = base_width << stage
+            for b in range(n):
+                layers.append(PreActBlock(channels, planes, 2 if stage > 0 and b == 0 else 1))
+                channels = planes
+        layers += [nn.BatchNorm2d(channels), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
 
 
 def blas_libraries():

@@ -28,7 +28,7 @@ import java.util.Locale;
  * momentum 0.9, the papers' baseline schedule) and prints the test accuracy, then saves the
  * model as a Tribuo protobuf if asked.
  * <pre>
- * usage: TrainNetwork [--network mlp|cnn|vgg16|vgg16bn|preresnet20|wrn16-2] [--data embedded|DIR]
+ * usage: TrainNetwork [--network mlp|cnn|vgg16|vgg16bn|preresnet8|preresnet20|wrn16-2] [--data embedded|DIR]
  *                     [--epochs E] [--batch B] [--lr A0] [--threads T] [--device auto|cpu|gpu] [--save FILE]
  * </pre>
  */
@@ -47,9 +47,10 @@ public final class TrainNetwork {
             case "cnn": return new CNNFactory(new int[]{32, 64}, 3, true, 128, 0.0);
             case "vgg16": return new VGGFactory(false, 8, 0.5);
             case "vgg16bn": return new VGGFactory(true, 8, 0.5);
+            case "preresnet8": return new PreResNetFactory(8, 16);
             case "preresnet20": return new PreResNetFactory(20, 16);
             case "wrn16-2": return new WideResNetFactory(16, 2, 0.0);
-            default: throw new IllegalArgumentException("network = " + name + "; allowed: mlp, cnn, vgg16, vgg16bn, preresnet20, wrn16-2");
+            default: throw new IllegalArgumentException("network = " + name + "; allowed: mlp, cnn, vgg16, vgg16bn, preresnet8, preresnet20, wrn16-2");
         }
     }
 
