@@ -1,24 +1,13 @@
 package io.github.tribuoswa.examples;
 
-import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.data.FashionMnist;
-import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.NetworkTrainer;
-import io.github.tribuoswa.nn.convert.ImageConverter;
-import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
-import io.github.tribuoswa.nn.optim.SGDFactory;
-import io.github.tribuoswa.nn.swa.BatchNormMode;
-import io.github.tribuoswa.nn.swa.CycleUnit;
-import io.github.tribuoswa.nn.swa.FGETrainer;
-import io.github.tribuoswa.nn.swa.SWATrainer;
-import io.github.tribuoswa.schedule.BaselineSchedule;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.ensemble.WeightedEnsembleModel;
-import org.tribuo.math.optimisers.SGD;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,22 +76,14 @@ public final class SgdSwaFge {
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
         NetworkFactory network = TrainNetwork.network(networkName);
-        int stepsPerEpoch = (train.size() + batch - 1) / batch;
+        Recipes recipes = new Recipes(network, lr, swaLr, 0.1, batch, seed, threads, "auto");
+        int stepsPerEpoch = recipes.stepsPerEpoch(train.size());
         int swaStart = (int) Math.round(0.75 * epochs);
         long budget = (long) epochs * stepsPerEpoch;
-        long swaStartSteps = (long) swaStart * stepsPerEpoch;
-        int fgeCycle = Math.max(2, (stepsPerEpoch / 2) / 2 * 2); // half an epoch, even
-        ImageConverter images = new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE);
-        LabelConverter labels = new LabelConverter();
-        SGDFactory sgd = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4);
-        BaselineSchedule compressed = new BaselineSchedule(lr, swaStartSteps, swaLr / lr);
-
         List<NetworkTrainer<Label, ?>> trainers = List.of(
-                new DJLTrainer<>(network, images, labels, epochs, batch, sgd, new BaselineSchedule(lr, budget), seed, "auto", threads, false),
-                new SWATrainer<>(network, images, labels, epochs, batch, sgd, compressed, swaStart, swaLr, swaLr, 1, CycleUnit.EPOCHS,
-                        Averaging.EQUAL, 0.9, true, BatchNormMode.REFRESH, "", seed, "auto", threads, false),
-                new FGETrainer<>(network, images, labels, epochs, batch, sgd, compressed, swaStart, swaLr, swaLr / 10, fgeCycle,
-                        CycleUnit.ITERATIONS, "", seed, "auto", threads));
+                recipes.sgd(epochs, stepsPerEpoch),
+                recipes.swa(epochs, swaStart, stepsPerEpoch, stepsPerEpoch),
+                recipes.fge(epochs, swaStart, stepsPerEpoch, Recipes.evenSteps(stepsPerEpoch, 0.5)));
         String[] names = {"SGD", "SWA", "FGE"};
         System.out.printf(Locale.ROOT, "Fashion-MNIST %s: %d train / %d test images; %s, budget %d epochs (%d steps), "
                         + "SWA/FGE from epoch %d, %d threads%n", FashionMnist.isEmbedded(dir) ? "embedded subset" : "from " + dir,

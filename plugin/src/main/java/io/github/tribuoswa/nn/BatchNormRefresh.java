@@ -116,37 +116,42 @@ public final class BatchNormRefresh {
             throw new IllegalArgumentException("No examples to refresh BatchNorm statistics with");
         }
         int batches = 0;
+        boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        for (int start = 0; start < n; start += batchSize) {
-            int b = Math.min(batchSize, n - start);
-            if (b < 2 && batches > 0) {
-                break; // a batch of one has no variance; skip a trailing single example
-            }
-            for (Layer l : layers) {
-                l.mean.getArray().muli(0);
-                l.variance.getArray().muli(0);
-            }
-            long[] dims = new long[exampleShape.dimension() + 1];
-            dims[0] = b;
-            System.arraycopy(exampleShape.getShape(), 0, dims, 1, exampleShape.dimension());
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray x = sub.create(FloatBuffer.wrap(features, start * width, b * width).slice(), new Shape(dims));
-                block.forward(new ParameterStore(sub, false), new NDList(x), true);
-            }
-            for (Layer l : layers) {
-                float[] m = l.mean.getArray().toFloatArray();
-                float[] v = l.variance.getArray().toFloatArray();
-                if (l.meanSum == null) {
-                    l.meanSum = new double[m.length];
-                    l.varSum = new double[v.length];
+        try {
+            for (int start = 0; start < n; start += batchSize) {
+                int b = Math.min(batchSize, n - start);
+                if (b < 2 && batches > 0) {
+                    break; // a batch of one has no variance; skip a trailing single example
                 }
-                double scale = 1.0 / (1.0 - l.momentum);
-                for (int j = 0; j < m.length; j++) {
-                    l.meanSum[j] += m[j] * scale;
-                    l.varSum[j] += v[j] * scale;
+                for (Layer l : layers) {
+                    l.mean.getArray().muli(0);
+                    l.variance.getArray().muli(0);
                 }
+                long[] dims = new long[exampleShape.dimension() + 1];
+                dims[0] = b;
+                System.arraycopy(exampleShape.getShape(), 0, dims, 1, exampleShape.dimension());
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray x = sub.create(FloatBuffer.wrap(features, start * width, b * width).slice(), new Shape(dims));
+                    block.forward(new ParameterStore(sub, false), new NDList(x), true);
+                }
+                for (Layer l : layers) {
+                    float[] m = l.mean.getArray().toFloatArray();
+                    float[] v = l.variance.getArray().toFloatArray();
+                    if (l.meanSum == null) {
+                        l.meanSum = new double[m.length];
+                        l.varSum = new double[v.length];
+                    }
+                    double scale = 1.0 / (1.0 - l.momentum);
+                    for (int j = 0; j < m.length; j++) {
+                        l.meanSum[j] += m[j] * scale;
+                        l.varSum[j] += v[j] * scale;
+                    }
+                }
+                batches++;
             }
-            batches++;
+        } finally {
+            JniUtils.setGradMode(gradMode); // the run may go on training (epoch models)
         }
         for (Layer l : layers) {
             float[] m = new float[l.meanSum.length];

@@ -61,7 +61,9 @@ public class BatchNormRefreshTest {
             Block block = new SequentialBlock().add(BatchNorm.builder().optMomentum(0.7f).build()).add(Linear.builder().setUnits(2).build());
             block.initialize(manager, DataType.FLOAT32, new Shape(batch, d));
             float[] weightsBefore = NetworkWeights.read(block, NetworkWeights.Selection.TRAINABLE);
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
             assertEquals(1, BatchNormRefresh.refresh(block, manager, x, new Shape(d), batch));
+            assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "the refresh restores autograd's grad mode");
             float[] buffers = NetworkWeights.read(block, NetworkWeights.Selection.BUFFERS);
             assertEquals(2 * d, buffers.length);
             for (int j = 0; j < d; j++) {

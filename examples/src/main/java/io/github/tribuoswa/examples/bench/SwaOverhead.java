@@ -2,28 +2,18 @@ package io.github.tribuoswa.examples.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.EqualAverage;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.examples.Recipes;
 import io.github.tribuoswa.examples.TrainNetwork;
 import io.github.tribuoswa.nn.DJLModel;
-import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.Engines;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import io.github.tribuoswa.nn.NetworkWeights;
 import io.github.tribuoswa.nn.WeightsCodec;
-import io.github.tribuoswa.nn.convert.ImageConverter;
-import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
-import io.github.tribuoswa.nn.optim.SGDFactory;
-import io.github.tribuoswa.nn.swa.BatchNormMode;
-import io.github.tribuoswa.nn.swa.CycleUnit;
-import io.github.tribuoswa.nn.swa.FGETrainer;
-import io.github.tribuoswa.nn.swa.SWATrainer;
-import io.github.tribuoswa.schedule.BaselineSchedule;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import org.tribuo.math.optimisers.SGD;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,28 +51,14 @@ public final class SwaOverhead {
     }
 
     static NetworkTrainer<Label, ?> trainer(String method, NetworkFactory network, int epochs, int spe, int threads) {
-        ImageConverter images = new ImageConverter(1, 28, 28);
-        SGDFactory sgd = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4);
+        Recipes recipes = new Recipes(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
         int swaStart = Math.min(epochs - 1, Math.max(1, (int) Math.round(0.75 * epochs)));
         NetworkTrainer<Label, ?> t;
         switch (method) {
-            case "sgd":
-                t = new DJLTrainer<>(network, images, new LabelConverter(), epochs, 128, sgd, new BaselineSchedule(0.05, (long) epochs * spe),
-                        1L, "cpu", threads, false);
-                break;
-            case "swa":
-                t = new SWATrainer<>(network, images, new LabelConverter(), epochs, 128, sgd,
-                        new BaselineSchedule(0.05, (long) swaStart * spe, 0.2), swaStart, 0.01, 0.01, 1,
-                        CycleUnit.EPOCHS, Averaging.EQUAL, 0.9, true, BatchNormMode.REFRESH, "", 1L, "cpu", threads, false);
-                break;
-            case "fge":
-                int c = Math.max(2, spe / 4 * 2);
-                t = new FGETrainer<>(network, images, new LabelConverter(), epochs, 128, sgd,
-                        new BaselineSchedule(0.05, (long) swaStart * spe, 0.2), swaStart, 0.01, 0.001, c,
-                        CycleUnit.ITERATIONS, "", 1L, "cpu", threads);
-                break;
-            default:
-                throw new IllegalArgumentException("method = " + method + "; allowed: sgd, swa, fge");
+            case "sgd": t = recipes.sgd(epochs, spe); break;
+            case "swa": t = recipes.swa(epochs, swaStart, spe, spe); break;
+            case "fge": t = recipes.fge(epochs, swaStart, spe, Recipes.evenSteps(spe, 0.5)); break;
+            default: throw new IllegalArgumentException("method = " + method + "; allowed: sgd, swa, fge");
         }
         t.setProgressBar(false);
         return t;
