@@ -6,7 +6,10 @@ import io.github.tribuoswa.averaging.EqualAverage;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.examples.Recipes;
 import io.github.tribuoswa.examples.TrainNetwork;
+import io.github.tribuoswa.nn.BatchNormRefresh;
 import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.DenseData;
+import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.Engines;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import io.github.tribuoswa.nn.NetworkWeights;
@@ -139,6 +142,20 @@ public final class SwaOverhead {
             double med = BenchStats.median(times.subList(50, times.size()).stream().mapToDouble(Double::doubleValue).toArray());
             System.out.printf(Locale.ROOT, "RESULT average_update_ms=%.3f parameters=%d%n", med, avg.size());
             System.out.printf(Locale.ROOT, "RESULT average_update_over_step=%.3f%n", med / (1000 * mSgd / (epochs * spe)));
+
+            // the BatchNorm refresh of w_SWA: one forward pass over the training data, batch 128
+            List<org.tribuo.Example<Label>> examples = new ArrayList<>();
+            train.forEach(examples::add);
+            float[] features = DenseData.features(examples, new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE), train.getFeatureIDMap());
+            double[] refresh = new double[3];
+            for (int r = 0; r < refresh.length; r++) {
+                long start = System.nanoTime();
+                BatchNormRefresh.refresh(block, m, features, new ai.djl.ndarray.types.Shape(1, FashionMnist.SIDE, FashionMnist.SIDE), 128);
+                refresh[r] = (System.nanoTime() - start) / 1e9;
+            }
+            double refreshSeconds = BenchStats.median(refresh);
+            System.out.printf(Locale.ROOT, "RESULT refresh_seconds=%.3f runs=%s%n", refreshSeconds, BenchStats.rounded(refresh, 3));
+            System.out.printf(Locale.ROOT, "RESULT refresh_over_epoch=%.3f%n", refreshSeconds / (mSgd / epochs));
         }
     }
 
