@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: logistic regression on Fashion-MNIST with plain SGD and with SWA, and a table
-# of test accuracy, NLL and wall time. Arguments go to io.github.tribuoswa.examples.SgdVsSwa,
-# e.g. `scripts/main.sh --data embedded --epochs 5`.
+# The main job: a BatchNorm CNN on Fashion-MNIST trained with SGD, SWA and FGE at the same
+# budget, and a table of test accuracy, NLL and wall time (io.github.tribuoswa.examples.SgdSwaFge,
+# the examples module's exec.mainClass). Arguments go to it, e.g. `scripts/main.sh --data full`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

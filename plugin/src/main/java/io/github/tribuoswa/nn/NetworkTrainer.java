@@ -544,7 +544,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     }
                     logger.info(getClass().getSimpleName() + ": " + network + " on " + data.size() + " examples, " + epochs + " epochs of "
                             + stepsPerEpoch + " steps, device " + dev);
-                    TrainingLoop.fit(trainer, data, startStep, epochs, batchSize, shuffle, runSeed);
+                    TrainingLoop.fit(trainer, opt, data, startStep, epochs, batchSize, shuffle, runSeed);
                     for (WeightCollector c : collectors) {
                         c.finish(block);
                     }

@@ -4,12 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.Batchifier;
+import ai.djl.util.Pair;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -79,7 +84,8 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains from a given step to the end of the last epoch.
+     * Trains from a given step to the end of the last epoch, updating the weights with
+     * {@link Trainer#step()} (DJL's parameter server and the trainer's optimizer).
      * @param trainer An initialised DJL trainer.
      * @param data The training data.
      * @param startStep The number of steps already done (0 for a new run; a resumed run
@@ -90,6 +96,47 @@ public final class TrainingLoop {
      * @param runSeed The run's seed (shuffles and per-step engine seeds).
      */
     public static void fit(Trainer trainer, DenseData data, long startStep, int epochs, int batchSize, boolean shuffle, long runSeed) {
+        fit(trainer, trainer::step, data, startStep, epochs, batchSize, shuffle, runSeed);
+    }
+
+    /**
+     * Trains from a given step to the end of the last epoch, handing each trainable
+     * parameter's gradient straight to {@code optimizer} (which must be the trainer's): the
+     * same update as {@link Trainer#step()} on one device, without the copy of every gradient
+     * that DJL's local parameter server makes before updating.
+     * @param trainer An initialised DJL trainer.
+     * @param optimizer The optimizer the trainer was configured with.
+     * @param data The training data.
+     * @param startStep The number of steps already done.
+     * @param epochs The number of epochs of the whole run.
+     * @param batchSize The batch size.
+     * @param shuffle Whether to shuffle the examples before every epoch.
+     * @param runSeed The run's seed (shuffles and per-step engine seeds).
+     */
+    public static void fit(Trainer trainer, Optimizer optimizer, DenseData data, long startStep, int epochs, int batchSize, boolean shuffle,
+                           long runSeed) {
+        if (trainer.getDevices().length != 1) {
+            fit(trainer, data, startStep, epochs, batchSize, shuffle, runSeed);
+            return;
+        }
+        List<Parameter> trainable = new ArrayList<>();
+        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getValue());
+            }
+        }
+        fit(trainer, () -> {
+            for (Parameter p : trainable) {
+                NDArray weight = p.getArray();
+                try (NDArray grad = weight.getGradient()) {
+                    optimizer.update(p.getId(), weight, grad);
+                }
+            }
+        }, data, startStep, epochs, batchSize, shuffle, runSeed);
+    }
+
+    private static void fit(Trainer trainer, Runnable update, DenseData data, long startStep, int epochs, int batchSize, boolean shuffle,
+                            long runSeed) {
         int n = data.size();
         int steps = stepsPerEpoch(n, batchSize);
         long total = (long) epochs * steps;
@@ -121,7 +168,7 @@ public final class TrainingLoop {
                 try (Batch batch = new Batch(batchManager, new NDList(xs), new NDList(ys), b,
                         Batchifier.STACK, Batchifier.STACK, s, steps)) {
                     EasyTrain.trainBatch(trainer, batch);
-                    trainer.step();
+                    update.run();
                 }
             }
             trainer.notifyListeners(listener -> listener.onEpoch(trainer));

@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DenseData;
 import io.github.tribuoswa.nn.Engines;
@@ -122,8 +123,9 @@ public final class TelemetryOverhead {
         try (Model model = Model.newInstance("overhead", Device.cpu(), Engines.ENGINE)) {
             model.setBlock(TrainingThroughput.network("mlp").build(dense.exampleShape(), 10));
             ProgressLogger progress = new ProgressLogger(0, epochs, steps, true, false);
+            Optimizer optimizer = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4).create(new ScheduleTracker(schedule));
             DefaultTrainingConfig config = new DefaultTrainingConfig(labels.loss())
-                    .optOptimizer(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4).create(new ScheduleTracker(schedule)))
+                    .optOptimizer(optimizer)
                     .optDevices(new Device[]{Device.cpu()})
                     .addTrainingListeners(progress);
             if (traced) {
@@ -133,7 +135,7 @@ public final class TelemetryOverhead {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(batch, 1, 28, 28));
                 long start = System.nanoTime();
-                TrainingLoop.fit(trainer, dense, 0, epochs, batch, true, seed);
+                TrainingLoop.fit(trainer, optimizer, dense, 0, epochs, batch, true, seed);
                 return (double) epochs * steps / ((System.nanoTime() - start) / 1e9);
             }
         }

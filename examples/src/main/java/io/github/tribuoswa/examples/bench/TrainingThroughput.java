@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DenseData;
 import io.github.tribuoswa.nn.Engines;
@@ -94,13 +95,14 @@ public final class TrainingThroughput {
                 Engines.pytorch().setRandomSeed(r);
                 try (Model model = Model.newInstance("bench", Device.cpu(), Engines.ENGINE)) {
                     model.setBlock(network(name).build(dense.exampleShape(), 10));
+                    Optimizer optimizer = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4).create(new ScheduleTracker(new ConstantSchedule(0.05)));
                     DefaultTrainingConfig config = new DefaultTrainingConfig(labels.loss())
-                            .optOptimizer(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4).create(new ScheduleTracker(new ConstantSchedule(0.05))))
+                            .optOptimizer(optimizer)
                             .optDevices(new Device[]{Device.cpu()});
                     try (Trainer trainer = model.newTrainer(config)) {
                         trainer.initialize(new ai.djl.ndarray.types.Shape(batch, 1, FashionMnist.SIDE, FashionMnist.SIDE));
                         long start = System.nanoTime();
-                        TrainingLoop.fit(trainer, dense, 0, epochs, batch, true, r);
+                        TrainingLoop.fit(trainer, optimizer, dense, 0, epochs, batch, true, r);
                         double seconds = (System.nanoTime() - start) / 1e9;
                         rates[r] = (double) epochs * dense.size() / seconds;
                     }

@@ -57,4 +57,17 @@ public class MomentumSGDTest {
             }
         }
     }
+
+    @Test
+    public void nonPositiveRateIsRefusedWithTheStep() {
+        MomentumSGD opt = new MomentumSGD(ai.djl.training.tracker.Tracker.fixed(0f), SGD.Momentum.STANDARD, 0.9f, 0f);
+        try (NDManager manager = Engines.pytorch().newBaseManager()) {
+            NDArray weight = manager.create(new float[]{1f, 2f});
+            weight.setRequiresGradient(true);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> opt.update("w", weight, manager.create(new float[]{0.5f, 0.5f})));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("learning rate = 0.0 at update 1 of w is out of range"), e.getMessage());
+            assertEquals(1f, weight.toFloatArray()[0], "the weight is untouched");
+        }
+    }
 }
