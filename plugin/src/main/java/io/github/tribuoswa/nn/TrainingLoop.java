@@ -3,6 +3,7 @@ package io.github.tribuoswa.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.EasyTrain;
@@ -12,6 +13,8 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +146,12 @@ public final class TrainingLoop {
         int fw = data.featureWidth();
         int tw = data.targetWidth();
         long[] exampleDims = data.exampleShape().getShape();
+        // One native buffer per input, filled in place every step: the batch's arrays wrap it
+        // (no copy on CPU) and are closed with the batch before the next step refills it.
+        ByteBuffer xBuffer = ByteBuffer.allocateDirect(Math.multiplyExact(Math.min(batchSize, n), fw) * Float.BYTES).order(ByteOrder.nativeOrder());
+        ByteBuffer yBuffer = ByteBuffer.allocateDirect(Math.multiplyExact(Math.min(batchSize, n), tw) * Float.BYTES).order(ByteOrder.nativeOrder());
+        FloatBuffer xFloats = xBuffer.asFloatBuffer();
+        FloatBuffer yFloats = yBuffer.asFloatBuffer();
         long step = startStep;
         while (step < total) {
             int epoch = (int) (step / steps);
@@ -150,12 +159,12 @@ public final class TrainingLoop {
             for (int s = (int) (step % steps); s < steps; s++, step++) {
                 int start = s * batchSize;
                 int b = Math.min(batchSize, n - start);
-                float[] x = new float[b * fw];
-                float[] y = new float[b * tw];
+                xFloats.clear();
+                yFloats.clear();
                 for (int k = 0; k < b; k++) {
                     int idx = order[start + k];
-                    System.arraycopy(data.features(), idx * fw, x, k * fw, fw);
-                    System.arraycopy(data.targets(), idx * tw, y, k * tw, tw);
+                    xFloats.put(data.features(), idx * fw, fw);
+                    yFloats.put(data.targets(), idx * tw, tw);
                 }
                 long[] dims = new long[exampleDims.length + 1];
                 dims[0] = b;
@@ -163,8 +172,8 @@ public final class TrainingLoop {
                 Shape labelShape = tw == 1 ? new Shape(b) : new Shape(b, tw);
                 trainer.getManager().getEngine().setRandomSeed(stepSeed(runSeed, step));
                 NDManager batchManager = trainer.getManager().newSubManager();
-                NDArray xs = batchManager.create(FloatBuffer.wrap(x), new Shape(dims));
-                NDArray ys = batchManager.create(FloatBuffer.wrap(y), labelShape);
+                NDArray xs = batchManager.create(xBuffer.duplicate().position(0).limit(b * fw * Float.BYTES), new Shape(dims), DataType.FLOAT32);
+                NDArray ys = batchManager.create(yBuffer.duplicate().position(0).limit(b * tw * Float.BYTES), labelShape, DataType.FLOAT32);
                 try (Batch batch = new Batch(batchManager, new NDList(xs), new NDList(ys), b,
                         Batchifier.STACK, Batchifier.STACK, s, steps)) {
                     EasyTrain.trainBatch(trainer, batch);
