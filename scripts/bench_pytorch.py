@@ -4,7 +4,7 @@ for the side-by-side benchmark in docs/benchmarks.md. Same data (Fashion-MNIST I
 pixels / 255), same networks, SGD with momentum 0.9 and weight decay 5e-4, batch 128, data
 loaded into tensors before timing; each run builds a fresh network and times the epochs alone.
 
-    python3 scripts/bench_pytorch.py [--data DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--threads 2] [--batch 128]
+    python3 scripts/bench_pytorch.py [--data DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--warmup 1] [--threads 2] [--batch 128]
 
 Prints `RESULT engine=pytorch network=... samples_per_s=...(median) runs=[...]` per network and
 which BLAS library the process loaded.
@@ -94,6 +94,7 @@ def main():
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--warmup", type=int, default=1, help="runs per network before the counted ones")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     x = torch.from_numpy(read_idx(f"{a.data}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
@@ -104,8 +105,8 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
     for name in a.networks.split(","):
         rates = []
-        for r in range(a.runs):
-            torch.manual_seed(r)
+        for r in range(-a.warmup, a.runs):
+            torch.manual_seed(r + a.warmup)
             model = network(name)
             model.train()
             opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
@@ -119,7 +120,8 @@ def main():
                     loss.backward()
                     opt.step()
             seconds = time.perf_counter() - start
-            rates.append(a.epochs * n / seconds)
+            if r >= 0:
+                rates.append(a.epochs * n / seconds)
         print(f"RESULT engine=pytorch network={name} samples_per_s={statistics.median(rates):.0f} "
               f"runs={[round(v) for v in rates]}")
     print("BLAS libraries loaded:", ", ".join(blas_libraries()) or "none found in /proc/self/maps")

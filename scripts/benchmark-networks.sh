@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training throughput (samples/s) of the MLP and the BatchNorm CNN on Fashion-MNIST: this
 # plugin's DJL training loop and PyTorch (Debian's python3-torch) side by side, one after the
-# other (never at the same time), same threads. Rewrites the "training throughput" section of
+# other (never at the same time), at 1 and at 2 intra-op threads. Rewrites the "training throughput" section of
 # docs/benchmarks.md with the figures, the machine and the commands.
 #
 #   scripts/benchmark-networks.sh [RUNS] [EPOCHS]
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 EPOCHS=${2:-1}
-THREADS=2
+THREADS="1 2"
 DATA=/usr/share/datasets/fashion-mnist
 
 need=()
@@ -24,45 +24,53 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mvn -B -q -DskipTests install
-JAVA_CMD=(java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput
-  --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --threads $THREADS)
-PY_CMD=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS /usr/bin/python3 scripts/bench_pytorch.py
-  --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --threads $THREADS)
-
-JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --threads $THREADS"
+JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 1 --threads T"
+PY_SHOWN="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 1 --threads T"
 
 out=$(mktemp)
-echo "== $JAVA_SHOWN"; "${JAVA_CMD[@]}" 2>/dev/null | tee "$out"
-echo "== ${PY_CMD[*]}"; "${PY_CMD[@]}" | tee -a "$out"
+for t in $THREADS; do
+  echo "== threads $t"
+  java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput \
+    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 1 --threads $t 2>/dev/null | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
+    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 1 --threads $t | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+done
 
-rate() { grep "RESULT engine=$1 network=$2 " "$out" | sed 's/.*samples_per_s=\([0-9]*\).*/\1/'; }
-runs() { grep "RESULT engine=$1 network=$2 " "$out" | sed 's/.*runs=\(.*\)/\1/'; }
+rate() { grep "RESULT threads=$1 engine=$2 network=$3 " "$out" | sed 's/.*samples_per_s=\([0-9]*\).*/\1/'; }
+runs() { grep "RESULT threads=$1 engine=$2 network=$3 " "$out" | sed 's/.*runs=\(.*\)/\1/'; }
 torchv=$(grep "^data:" "$out" | tail -1 | sed 's/.*torch //')
-blas=$(grep "^BLAS libraries loaded" "$out" | sed 's/BLAS libraries loaded: //')
+blas=$(grep "^BLAS libraries loaded" "$out" | tail -1 | sed 's/BLAS libraries loaded: //')
 cpu=$(grep -m1 "model name" /proc/cpuinfo | sed 's/.*: //')
+rows=""
+for t in $THREADS; do
+  for n in mlp cnn; do
+    label="MLP 784-256-10"; [ $n = cnn ] && label="CNN conv32-BN-pool, conv64-BN-pool, 128, 10"
+    rows="$rows| $label | $t | $(rate $t djl $n) $(runs $t djl $n) | $(rate $t pytorch $n) $(runs $t pytorch $n) | $(awk "BEGIN{printf \"%.2f\", $(rate $t djl $n)/$(rate $t pytorch $n)}") |"$'\n'
+  done
+done
 
 section=$(cat <<MD
 <!-- training-throughput:start -->
 ## Training throughput: DJL (this plugin) vs PyTorch
 
-Made by \`scripts/benchmark-networks.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu),
+Made by \`scripts/benchmark-networks.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD): $(nproc) cores ($cpu),
 $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1); PyTorch $torchv (Debian python3-torch) with
-BLAS $blas; DJL 0.36.0 with libtorch 2.7.1 (its own bundled math libraries). Both use $THREADS
-intra-op threads and run one after the other, alone. Full Fashion-MNIST training set (60,000
-images), batch 128, SGD with momentum 0.9 and weight decay 5e-4, data converted to arrays
-before timing; each run builds a fresh network and times $EPOCHS epoch(s) of training.
-Median of $RUNS runs (each run's figure in brackets).
+BLAS $blas; DJL 0.36.0 with libtorch 2.7.1 (its own bundled math libraries). Each engine runs
+alone, one after the other, with the same number of intra-op threads. Full Fashion-MNIST
+training set (60,000 images), batch 128, SGD with momentum 0.9 and weight decay 5e-4, data
+converted to arrays before timing; each run builds a fresh network and times $EPOCHS epoch(s) of
+training. One warm-up run per network is not counted; median of $RUNS runs (each run's figure in
+brackets).
 
-| network | this plugin (DJL), samples/s | PyTorch, samples/s | ratio |
-|---|---|---|---|
-| MLP 784-256-10 | $(rate djl mlp) $(runs djl mlp) | $(rate pytorch mlp) $(runs pytorch mlp) | $(awk "BEGIN{printf \"%.2f\", $(rate djl mlp)/$(rate pytorch mlp)}") |
-| CNN conv32-BN-pool, conv64-BN-pool, 128, 10 | $(rate djl cnn) $(runs djl cnn) | $(rate pytorch cnn) $(runs pytorch cnn) | $(awk "BEGIN{printf \"%.2f\", $(rate djl cnn)/$(rate pytorch cnn)}") |
+| network | threads | this plugin (DJL), samples/s | PyTorch, samples/s | ratio |
+|---|---|---|---|---|
+$(printf '%s' "$rows")
 
-Commands:
+Commands (T = threads):
 
 \`\`\`
 $JAVA_SHOWN
-${PY_CMD[*]}
+$PY_SHOWN
 \`\`\`
 <!-- training-throughput:end -->
 MD

@@ -32,10 +32,11 @@ import java.util.Locale;
  * Benchmark (a program, not a test): training samples per second of the plugin's training loop
  * for the MLP and the BatchNorm CNN on Fashion-MNIST, the same networks and settings as
  * {@code scripts/bench_pytorch.py}. The data are converted once before timing; each run builds
- * a fresh network and times {@link TrainingLoop#fit} alone. Prints one line per network:
+ * a fresh network and times {@link TrainingLoop#fit} alone; the first {@code warmup} runs per network
+ * are not counted (the JIT compiles the loop meanwhile). Prints one line per network:
  * {@code RESULT engine=djl network=… samples_per_s=…(median) runs=[…]}.
  * <pre>
- * usage: TrainingThroughput [--data embedded|DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--threads 2] [--batch 128]
+ * usage: TrainingThroughput [--data embedded|DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--warmup 1] [--threads 2] [--batch 128]
  * </pre>
  */
 public final class TrainingThroughput {
@@ -67,6 +68,7 @@ public final class TrainingThroughput {
         int runs = 3;
         int threads = 2;
         int batch = 128;
+        int warmup = 1;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -76,6 +78,7 @@ public final class TrainingThroughput {
                 case "--runs": runs = Integer.parseInt(v); break;
                 case "--threads": threads = Integer.parseInt(v); break;
                 case "--batch": batch = Integer.parseInt(v); break;
+                case "--warmup": warmup = Integer.parseInt(v); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -91,8 +94,8 @@ public final class TrainingThroughput {
                 FashionMnist.isEmbedded(dir) ? "embedded subset" : dir.toString(), dense.size(), threads, batch, epochs, runs);
         for (String name : networks.split(",")) {
             double[] rates = new double[runs];
-            for (int r = 0; r < runs; r++) {
-                Engines.pytorch().setRandomSeed(r);
+            for (int r = -warmup; r < runs; r++) {
+                Engines.pytorch().setRandomSeed(r + warmup);
                 try (Model model = Model.newInstance("bench", Device.cpu(), Engines.ENGINE)) {
                     model.setBlock(network(name).build(dense.exampleShape(), 10));
                     Optimizer optimizer = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4).create(new ScheduleTracker(new ConstantSchedule(0.05)));
@@ -102,9 +105,11 @@ public final class TrainingThroughput {
                     try (Trainer trainer = model.newTrainer(config)) {
                         trainer.initialize(new ai.djl.ndarray.types.Shape(batch, 1, FashionMnist.SIDE, FashionMnist.SIDE));
                         long start = System.nanoTime();
-                        TrainingLoop.fit(trainer, optimizer, dense, 0, epochs, batch, true, r);
+                        TrainingLoop.fit(trainer, optimizer, dense, 0, epochs, batch, true, r + warmup);
                         double seconds = (System.nanoTime() - start) / 1e9;
-                        rates[r] = (double) epochs * dense.size() / seconds;
+                        if (r >= 0) {
+                            rates[r] = (double) epochs * dense.size() / seconds; // runs before 0 warm up the JIT, not counted
+                        }
                     }
                 }
             }
