@@ -18,6 +18,7 @@ import time
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 def read_idx(path):
@@ -80,6 +81,31 @@ class PreResNet(nn.Module):
         return self.net(x)
 
 
+def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None):
+    """The one PyTorch training loop of the scripts: SGD with momentum 0.9 and weight decay
+    5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch; on_step(k) after
+    step k, on_epoch(e) after epoch e."""
+    opt = torch.optim.SGD(model.parameters(), lr=rate(1), momentum=0.9, weight_decay=5e-4)
+    gen = torch.Generator().manual_seed(seed)
+    n = x.shape[0]
+    k = 0
+    for e in range(1, epochs + 1):
+        model.train()
+        perm = torch.randperm(n, generator=gen)
+        for s in range(0, n, batch):
+            idx = perm[s:s + batch]
+            k += 1
+            for g in opt.param_groups:
+                g["lr"] = rate(k)
+            opt.zero_grad()
+            F.cross_entropy(model(x[idx]), y[idx]).backward()
+            opt.step()
+            if on_step:
+                on_step(k)
+        if on_epoch:
+            on_epoch(e)
+
+
 def blas_libraries():
     with open("/proc/self/maps") as f:
         libs = {line.split()[-1] for line in f if "blas" in line.lower() or "mkl" in line.lower()}
@@ -102,23 +128,13 @@ def main():
     n = x.shape[0]
     print(f"data: {a.data}, {n} training images; threads {a.threads}, batch {a.batch}, {a.epochs} epoch(s) per run, "
           f"{a.runs} runs; torch {torch.__version__}")
-    loss_fn = nn.CrossEntropyLoss()
     for name in a.networks.split(","):
         rates = []
         for r in range(-a.warmup, a.runs):
             torch.manual_seed(r + a.warmup)
             model = network(name)
-            model.train()
-            opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
             start = time.perf_counter()
-            for _ in range(a.epochs):
-                perm = torch.randperm(n)
-                for s in range(0, n, a.batch):
-                    idx = perm[s:s + a.batch]
-                    opt.zero_grad()
-                    loss = loss_fn(model(x[idx]), y[idx])
-                    loss.backward()
-                    opt.step()
+            train(model, x, y, a.epochs, lambda i: 0.05, r + a.warmup, a.batch)
             seconds = time.perf_counter() - start
             if r >= 0:
                 rates.append(a.epochs * n / seconds)

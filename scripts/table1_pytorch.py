@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from torch.optim import swa_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_pytorch import network, read_idx  # noqa: E402
+from bench_pytorch import network, read_idx, train  # noqa: E402
 
 HEADER = "engine,network,seed,method,budget,epochs,test_accuracy,test_nll,wall_s,samples_per_s,networks,threads"
 BUDGETS = (1.0, 1.25, 1.5)
@@ -110,30 +110,6 @@ def metrics(prob, y):
     return acc, nll
 
 
-def train(model, x, y, epochs, rate, seed, on_step=None, on_epoch=None):
-    """One training loop: per-step rate(i), a shuffle per epoch; on_step(k) after step k,
-    on_epoch(e) after epoch e."""
-    opt = torch.optim.SGD(model.parameters(), lr=rate(1), momentum=0.9, weight_decay=5e-4)
-    gen = torch.Generator().manual_seed(seed)
-    n = x.shape[0]
-    k = 0
-    for e in range(1, epochs + 1):
-        model.train()
-        perm = torch.randperm(n, generator=gen)
-        for s in range(0, n, BATCH):
-            idx = perm[s:s + BATCH]
-            k += 1
-            for g in opt.param_groups:
-                g["lr"] = rate(k)
-            opt.zero_grad()
-            F.cross_entropy(model(x[idx]), y[idx]).backward()
-            opt.step()
-            if on_step:
-                on_step(k)
-        if on_epoch:
-            on_epoch(e)
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -169,7 +145,7 @@ def main():
                     model = network(name)
                     epochs = budget_epochs(b, budget)
                     t0 = time.perf_counter()
-                    train(model, x, y, epochs, baseline(a.lr, epochs * spe), seed)
+                    train(model, x, y, epochs, baseline(a.lr, epochs * spe), seed, BATCH)
                     wall = time.perf_counter() - t0
                     csv.add(name, seed, "SGD", b, epochs, *metrics(probabilities(model, xt), yt), wall, n, a.threads, 1)
             s0 = start * spe
@@ -215,7 +191,7 @@ def main():
                     csv.add(name, seed, method, at[e], e, *metrics(prob, yt), wall, n, a.threads, len(members))
                     if e < last:
                         state["excluded"] += time.perf_counter() - t_end
-                train(model, x, y, last, rate, seed, on_step, on_epoch)
+                train(model, x, y, last, rate, seed, BATCH, on_step, on_epoch)
 
 
 if __name__ == "__main__":

@@ -100,33 +100,26 @@ def main():
     w("  `NetworkTrainer.addEpochModelListener`).")
     w("- **Seeds:** " + ", ".join(f"{NETWORKS.get(n, n)} {len(seeds[n])}" for n in networks) + ".")
     w("")
-    for title, field, scale, decimals in (("Test accuracy (%)", "test_accuracy", 100, 2), ("Test NLL", "test_nll", 1, 4)):
+    def median(values):
+        return f"{statistics.median(values):.0f}" if values else "–"
+
+    tables = (
+        ("Test accuracy (%)", lambda v, n: cell(v, 100, 2, len(seeds[n])), "test_accuracy"),
+        ("Test NLL", lambda v, n: cell(v, 1, 4, len(seeds[n])), "test_nll"),
+        ("Training samples/s (median over seeds; wall time includes data conversion and the BatchNorm refresh; "
+         "both engines ran at the same time, one thread each)", lambda v, n: median(v), "samples_per_s"),
+    )
+    for title, show, field in tables:
         w(f"### {title}")
         w("")
         w("| network (B) | engine | " + " | ".join(f"{m} {b.rstrip('0').rstrip('.')}" for m in METHODS for b in BUDGETS) + " |")
         w("|---|---|" + "---|" * (len(METHODS) * len(BUDGETS)))
         for n in networks:
             for e, label in ENGINES:
-                if not any(k[0] == n and k[1] == e for k in by):
-                    continue
-                cells = [cell([float(r[field]) for r in by[(n, e, m, b)]], scale, decimals, len(seeds[n]))
-                         for m in METHODS for b in BUDGETS]
-                w(f"| {NETWORKS.get(n, n)} ({epochs.get((n, '1.00'), '?')}) | {label} | " + " | ".join(cells) + " |")
+                if any(k[0] == n and k[1] == e for k in by):
+                    cells = [show([float(r[field]) for r in by[(n, e, m, b)]], n) for m in METHODS for b in BUDGETS]
+                    w(f"| {NETWORKS.get(n, n)} ({epochs.get((n, '1.00'), '?')}) | {label} | " + " | ".join(cells) + " |")
         w("")
-    w("### Training samples/s (median over seeds; wall time includes data conversion and the BatchNorm refresh)")
-    w("")
-    w("| network | engine | " + " | ".join(f"{m} {b.rstrip('0').rstrip('.')}" for m in METHODS for b in BUDGETS) + " |")
-    w("|---|---|" + "---|" * (len(METHODS) * len(BUDGETS)))
-    for n in networks:
-        for e, label in ENGINES:
-            if not any(k[0] == n and k[1] == e for k in by):
-                continue
-            cells = []
-            for m in METHODS:
-                for b in BUDGETS:
-                    v = [float(r["samples_per_s"]) for r in by[(n, e, m, b)]]
-                    cells.append(f"{statistics.median(v):.0f}" if v else "–")
-            w(f"| {NETWORKS.get(n, n)} | {label} | " + " | ".join(cells) + " |")
     w("<!-- table1:end -->")
     update(a.out, "table1", "\n".join(out))
     print(f"wrote {a.out} from {len(rows)} rows")

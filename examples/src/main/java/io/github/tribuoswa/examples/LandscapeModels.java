@@ -42,22 +42,13 @@ public final class LandscapeModels {
      * @throws Exception if the data cannot be read or the models written.
      */
     public static void main(String[] args) throws Exception {
-        Path out = null;
-        String data = null;
-        String networkName = "mlp";
-        int epochs = 20;
-        int threads = 2;
-        for (int i = 0; i < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--out": out = Path.of(v); break;
-                case "--data": data = v; break;
-                case "--network": networkName = v; break;
-                case "--epochs": epochs = Integer.parseInt(v); break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        Options o = Options.parse(args, "LandscapeModels --out DIR [--data embedded|full|DIR] [--network mlp] [--epochs 20] [--threads 2]",
+                "out", "data", "network", "epochs", "threads");
+        Path out = o.get("out", null) == null ? null : Path.of(o.get("out", null));
+        String data = o.get("data", null);
+        String networkName = o.get("network", "mlp");
+        int epochs = o.getInt("epochs", 20);
+        int threads = o.getInt("threads", 2);
         if (out == null) {
             throw new IllegalArgumentException("--out is required");
         }

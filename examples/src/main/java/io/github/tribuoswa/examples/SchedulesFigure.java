@@ -90,30 +90,15 @@ public final class SchedulesFigure {
      * @throws Exception if the data cannot be read or the outputs written.
      */
     public static void main(String[] args) throws Exception {
-        String data = "full";
-        String network = "mlp";
-        int budget = 8;
-        int phase = 16;
-        double lr = 0.05;
-        int threads = 1;
-        Path out = Path.of("docs/results");
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + args[i] + " needs a value");
-            }
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--data": data = v; break;
-                case "--network": network = v; break;
-                case "--budget": budget = Integer.parseInt(v); break;
-                case "--phase": phase = Integer.parseInt(v); break;
-                case "--lr": lr = Double.parseDouble(v); break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                case "--out": out = Path.of(v); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i] + "; usage: SchedulesFigure [--data full|embedded|DIR] "
-                        + "[--network mlp] [--budget 8] [--phase 16] [--lr 0.05] [--threads 1] [--out docs/results]");
-            }
-        }
+        Options o = Options.parse(args, "SchedulesFigure [--data full|embedded|DIR] [--network mlp] [--budget 8] [--phase 16] "
+                + "[--lr 0.05] [--threads 1] [--out docs/results]", "data", "network", "budget", "phase", "lr", "threads", "out");
+        String data = o.get("data", "full");
+        String network = o.get("network", "mlp");
+        int budget = o.getInt("budget", 8);
+        int phase = o.getInt("phase", 16);
+        double lr = o.getDouble("lr", 0.05);
+        int threads = o.getInt("threads", 1);
+        Path out = Path.of(o.get("out", "docs/results"));
         if (budget < 1 || phase < 2) {
             throw new IllegalArgumentException("budget = " + budget + ", phase = " + phase + " are out of range; allowed: budget >= 1, phase >= 2");
         }

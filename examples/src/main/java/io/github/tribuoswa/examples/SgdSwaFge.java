@@ -42,33 +42,17 @@ public final class SgdSwaFge {
      * @throws Exception if the data cannot be read.
      */
     public static void main(String[] args) throws Exception {
-        String data = FashionMnist.EMBEDDED;
-        String networkName = "cnn";
-        int epochs = 10;
-        double lr = 0.05;
-        double swaLr = 0.01;
-        int batch = 128;
-        int threads = 2;
-        long seed = 1L;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + args[i] + " needs a value");
-            }
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--data": data = v; break;
-                case "--network": networkName = v; break;
-                case "--epochs": epochs = Integer.parseInt(v); break;
-                case "--lr": lr = Double.parseDouble(v); break;
-                case "--swa-lr": swaLr = Double.parseDouble(v); break;
-                case "--batch": batch = Integer.parseInt(v); break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                case "--seed": seed = Long.parseLong(v); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: SgdSwaFge [--data embedded|full|DIR] [--network cnn|mlp|vgg16bn|preresnet20|wrn16-2] [--epochs E] "
-                        + "[--lr A0] [--swa-lr A] [--batch B] [--threads T] [--seed S]");
-            }
-        }
+        Options o = Options.parse(args, "SgdSwaFge [--data embedded|full|DIR] [--network cnn|mlp|vgg16bn|preresnet20|wrn16-2] [--epochs E] "
+                + "[--lr A0] [--swa-lr A] [--batch B] [--threads T] [--seed S]",
+                "data", "network", "epochs", "lr", "swa-lr", "batch", "threads", "seed");
+        String data = o.get("data", FashionMnist.EMBEDDED);
+        String networkName = o.get("network", "cnn");
+        int epochs = o.getInt("epochs", 10);
+        double lr = o.getDouble("lr", 0.05);
+        double swaLr = o.getDouble("swa-lr", 0.01);
+        int batch = o.getInt("batch", 128);
+        int threads = o.getInt("threads", 2);
+        long seed = o.getLong("seed", 1L);
         if (epochs < 4) {
             throw new IllegalArgumentException("epochs = " + epochs + " is out of range; allowed: integer >= 4");
         }

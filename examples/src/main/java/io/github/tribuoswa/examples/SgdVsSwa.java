@@ -56,27 +56,14 @@ public final class SgdVsSwa {
      * @throws IOException if the data cannot be read.
      */
     public static void main(String[] args) throws IOException {
-        String data = null;
-        int epochs = 10;
-        double lr = 0.01;
-        double swaLr = 0.01;
-        int cyclesPerEpoch = 10;
-        long seed = 1L;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--data": data = value; i++; break;
-                case "--epochs": epochs = Integer.parseInt(value); i++; break;
-                case "--lr": lr = Double.parseDouble(value); i++; break;
-                case "--swa-lr": swaLr = Double.parseDouble(value); i++; break;
-                case "--cycles-per-epoch": cyclesPerEpoch = Integer.parseInt(value); i++; break;
-                case "--seed": seed = Long.parseLong(value); i++; break;
-                default:
-                    System.err.println("unknown argument " + args[i]
-                            + "; usage: SgdVsSwa [--data embedded|DIR] [--epochs E] [--lr A0] [--swa-lr A] [--cycles-per-epoch K] [--seed S]");
-                    System.exit(2);
-            }
-        }
+        Options o = Options.parse(args, "SgdVsSwa [--data embedded|DIR] [--epochs E] [--lr A0] [--swa-lr A] [--cycles-per-epoch K] [--seed S]",
+                "data", "epochs", "lr", "swa-lr", "cycles-per-epoch", "seed");
+        String data = o.get("data", null);
+        int epochs = o.getInt("epochs", 10);
+        double lr = o.getDouble("lr", 0.01);
+        double swaLr = o.getDouble("swa-lr", 0.01);
+        int cyclesPerEpoch = o.getInt("cycles-per-epoch", 10);
+        long seed = o.getLong("seed", 1L);
         if (epochs < 1 || cyclesPerEpoch < 1) {
             throw new IllegalArgumentException("epochs and cycles-per-epoch must be >= 1");
         }

@@ -161,33 +161,17 @@ public final class Table1 {
      * @throws Exception if the data cannot be read or the CSV written.
      */
     public static void main(String[] args) throws Exception {
-        String data = "full";
-        String networks = "mlp:8,cnn:4,preresnet8:4";
-        String seeds = "1,2,3";
-        int threads = 1;
-        double lr = 0.05;
-        double swaLr = 0.01;
-        double fgeRatio = 0.05;
-        Path out = Path.of("docs/results/table1-djl.csv");
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + args[i] + " needs a value");
-            }
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--data": data = v; break;
-                case "--networks": networks = v; break;
-                case "--seeds": seeds = v; break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                case "--lr": lr = Double.parseDouble(v); break;
-                case "--swa-lr": swaLr = Double.parseDouble(v); break;
-                case "--fge-ratio": fgeRatio = Double.parseDouble(v); break;
-                case "--out": out = Path.of(v); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i] + "; usage: Table1 [--data full|embedded|DIR] "
-                        + "[--networks mlp:8,cnn:4,preresnet8:4] [--seeds 1,2,3] [--threads 1] [--lr 0.05] [--swa-lr 0.01] "
-                        + "[--fge-ratio 0.05] [--out FILE]");
-            }
-        }
+        Options o = Options.parse(args, "Table1 [--data full|embedded|DIR] [--networks mlp:8,cnn:4,preresnet8:4] [--seeds 1,2,3] "
+                + "[--threads 1] [--lr 0.05] [--swa-lr 0.01] [--fge-ratio 0.05] [--out FILE]",
+                "data", "networks", "seeds", "threads", "lr", "swa-lr", "fge-ratio", "out");
+        String data = o.get("data", "full");
+        String networks = o.get("networks", "mlp:8,cnn:4,preresnet8:4");
+        String seeds = o.get("seeds", "1,2,3");
+        int threads = o.getInt("threads", 1);
+        double lr = o.getDouble("lr", 0.05);
+        double swaLr = o.getDouble("swa-lr", 0.01);
+        double fgeRatio = o.getDouble("fge-ratio", 0.05);
+        Path out = Path.of(o.get("out", "docs/results/table1-djl.csv"));
         Path dir = FashionMnist.resolve(data);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);

@@ -60,28 +60,17 @@ public final class TrainNetwork {
      * @throws Exception if the data cannot be read or the model written.
      */
     public static void main(String[] args) throws Exception {
-        String networkName = "mlp";
-        String data = FashionMnist.EMBEDDED;
-        int epochs = 2;
-        int batch = 128;
-        double lr = 0.05;
-        int threads = 0;
-        String device = "auto";
-        String save = null;
-        for (int i = 0; i < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--network": networkName = v; break;
-                case "--data": data = v; break;
-                case "--epochs": epochs = Integer.parseInt(v); break;
-                case "--batch": batch = Integer.parseInt(v); break;
-                case "--lr": lr = Double.parseDouble(v); break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                case "--device": device = v; break;
-                case "--save": save = v; break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        Options o = Options.parse(args, "TrainNetwork [--network mlp|cnn|vgg16|vgg16bn|preresnet8|preresnet20|wrn16-2] "
+                + "[--data embedded|DIR] [--epochs E] [--batch B] [--lr A0] [--threads T] [--device auto|cpu|gpu] [--save FILE]",
+                "network", "data", "epochs", "batch", "lr", "threads", "device", "save");
+        String networkName = o.get("network", "mlp");
+        String data = o.get("data", FashionMnist.EMBEDDED);
+        int epochs = o.getInt("epochs", 2);
+        int batch = o.getInt("batch", 128);
+        double lr = o.getDouble("lr", 0.05);
+        int threads = o.getInt("threads", 0);
+        String device = o.get("device", "auto");
+        String save = o.get("save", null);
         Path dir = FashionMnist.resolve(data);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);

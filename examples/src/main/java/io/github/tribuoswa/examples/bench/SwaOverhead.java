@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.github.tribuoswa.averaging.EqualAverage;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.examples.Options;
 import io.github.tribuoswa.examples.Recipes;
 import io.github.tribuoswa.examples.TrainNetwork;
 import io.github.tribuoswa.nn.BatchNormRefresh;
@@ -73,26 +74,15 @@ public final class SwaOverhead {
      * @throws Exception if anything fails.
      */
     public static void main(String[] args) throws Exception {
-        String mode = "wall";
-        String method = "swa";
-        String networkName = "cnn";
-        String data = FashionMnist.EMBEDDED;
-        int epochs = 4;
-        int runs = 3;
-        int threads = 2;
-        for (int i = 0; i < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--mode": mode = v; break;
-                case "--method": method = v; break;
-                case "--network": networkName = v; break;
-                case "--data": data = v; break;
-                case "--epochs": epochs = Integer.parseInt(v); break;
-                case "--runs": runs = Integer.parseInt(v); break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        Options o = Options.parse(args, "SwaOverhead [--mode wall|memory] [--method sgd|swa|fge] [--network cnn] [--data embedded|full|DIR] "
+                + "[--epochs 4] [--runs 3] [--threads 2]", "mode", "method", "network", "data", "epochs", "runs", "threads");
+        String mode = o.get("mode", "wall");
+        String method = o.get("method", "swa");
+        String networkName = o.get("network", "cnn");
+        String data = o.get("data", FashionMnist.EMBEDDED);
+        int epochs = o.getInt("epochs", 4);
+        int runs = o.getInt("runs", 3);
+        int threads = o.getInt("threads", 2);
         MutableDataset<Label> train = FashionMnist.load(FashionMnist.resolve(data), FashionMnist.Split.TRAIN);
         NetworkFactory network = TrainNetwork.network(networkName);
         int spe = (train.size() + 127) / 128;

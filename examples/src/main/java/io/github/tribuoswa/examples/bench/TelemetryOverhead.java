@@ -7,6 +7,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.examples.Options;
 import io.github.tribuoswa.nn.DenseData;
 import io.github.tribuoswa.nn.Engines;
 import io.github.tribuoswa.nn.ProgressLogger;
@@ -51,20 +52,12 @@ public final class TelemetryOverhead {
      * @throws Exception if the data cannot be read.
      */
     public static void main(String[] args) throws Exception {
-        String data = FashionMnist.EMBEDDED;
-        int epochs = 2;
-        int runs = 5;
-        int threads = 2;
-        for (int i = 0; i < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--data": data = v; break;
-                case "--epochs": epochs = Integer.parseInt(v); break;
-                case "--runs": runs = Integer.parseInt(v); break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        Options o = Options.parse(args, "TelemetryOverhead [--data embedded|DIR] [--epochs 2] [--runs 5] [--threads 2]",
+                "data", "epochs", "runs", "threads");
+        String data = o.get("data", FashionMnist.EMBEDDED);
+        int epochs = o.getInt("epochs", 2);
+        int runs = o.getInt("runs", 5);
+        int threads = o.getInt("threads", 2);
         MutableDataset<Label> train = FashionMnist.load(FashionMnist.resolve(data), FashionMnist.Split.TRAIN);
         List<Example<Label>> list = new ArrayList<>();
         train.forEach(list::add);

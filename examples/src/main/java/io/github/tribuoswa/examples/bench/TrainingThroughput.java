@@ -6,6 +6,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.examples.Options;
 import io.github.tribuoswa.nn.DenseData;
 import io.github.tribuoswa.nn.Engines;
 import io.github.tribuoswa.nn.TrainingLoop;
@@ -62,26 +63,15 @@ public final class TrainingThroughput {
      * @throws Exception if the data cannot be read.
      */
     public static void main(String[] args) throws Exception {
-        String data = null;
-        String networks = "mlp,cnn";
-        int epochs = 1;
-        int runs = 3;
-        int threads = 2;
-        int batch = 128;
-        int warmup = 1;
-        for (int i = 0; i < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--data": data = v; break;
-                case "--networks": networks = v; break;
-                case "--epochs": epochs = Integer.parseInt(v); break;
-                case "--runs": runs = Integer.parseInt(v); break;
-                case "--threads": threads = Integer.parseInt(v); break;
-                case "--batch": batch = Integer.parseInt(v); break;
-                case "--warmup": warmup = Integer.parseInt(v); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        Options o = Options.parse(args, "TrainingThroughput [--data embedded|DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] "
+                + "[--warmup 1] [--threads 2] [--batch 128]", "data", "networks", "epochs", "runs", "warmup", "threads", "batch");
+        String data = o.get("data", null);
+        String networks = o.get("networks", "mlp,cnn");
+        int epochs = o.getInt("epochs", 1);
+        int runs = o.getInt("runs", 3);
+        int threads = o.getInt("threads", 2);
+        int batch = o.getInt("batch", 128);
+        int warmup = o.getInt("warmup", 1);
         Path dir = FashionMnist.resolve(data);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         List<Example<Label>> list = new ArrayList<>();
