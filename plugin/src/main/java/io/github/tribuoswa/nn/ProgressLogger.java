@@ -68,7 +68,8 @@ public final class ProgressLogger extends TrainingListenerAdapter {
             NDList labels = batchData.getLabels().get(e.getKey());
             NDList preds = e.getValue();
             long b = labels.singletonOrThrow().getShape().get(0);
-            float loss = trainer.getLoss().evaluate(labels, preds).getFloat();
+            float loss = batchData instanceof TrainingLoop.StepData ? ((TrainingLoop.StepData) batchData).loss().getFloat()
+                    : trainer.getLoss().evaluate(labels, preds).getFloat();
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException(String.format(Locale.ROOT,
                         "Training diverged: the loss is %s at epoch %d, iteration %d (step %d of the epoch); the step was not applied",

@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.Device;
 import ai.djl.training.EasyTrain;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
@@ -18,15 +21,16 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * The one training loop of the plugin for DJL networks. Every trainer (plain SGD, SWA, FGE)
  * runs it; what differs between them is attached to the DJL {@link Trainer} as
  * {@link ai.djl.training.listener.TrainingListener}s, exactly as in DJL's own
- * {@code EasyTrain.fit}: for each batch {@link EasyTrain#trainBatch} (forward, loss, backward,
- * then {@code onTrainingBatch} of every listener), then {@link Trainer#step()}; after each
- * epoch {@code onEpoch}. So a listener sees, in {@code onTrainingBatch} of step i, the weights
+ * {@code EasyTrain.fit}: for each batch the forward pass, loss and backward pass, then
+ * {@code onTrainingBatch} of every listener (with a {@link StepData} that also holds the loss),
+ * then the optimizer's update; after each epoch {@code onEpoch}. So a listener sees, in {@code onTrainingBatch} of step i, the weights
  * after step i &minus; 1, as it would in a DJL user's own loop.
  * <p>
  * Each batch's arrays live in a sub-manager of the trainer's manager that is closed after the
@@ -138,6 +142,48 @@ public final class TrainingLoop {
         }, data, startStep, epochs, batchSize, shuffle, runSeed);
     }
 
+    /**
+     * What listeners see of a step of this loop: DJL's batch data plus the loss the step
+     * computed, so that listeners need not evaluate it again.
+     */
+    public static final class StepData extends BatchData {
+        private final NDArray loss;
+
+        private StepData(Batch batch, Device device, NDList labels, NDList predictions, NDArray loss) {
+            super(batch, Map.of(device, labels), Map.of(device, predictions));
+            this.loss = loss;
+        }
+
+        /**
+         * The loss of the step's batch (a scalar, alive until the step ends).
+         * @return The loss.
+         */
+        public NDArray loss() {
+            return loss;
+        }
+    }
+
+    /**
+     * One forward and backward pass on one device, then {@code onTrainingBatch} of every
+     * listener with a {@link StepData}: {@code EasyTrain.trainBatch} for a batch that is
+     * already on the trainer's only device, keeping the loss for the listeners.
+     */
+    private static void trainBatch(Trainer trainer, Batch batch) {
+        if (trainer.getDevices().length != 1) {
+            EasyTrain.trainBatch(trainer, batch);
+            return;
+        }
+        NDList labels = batch.getLabels();
+        StepData stepData;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDList predictions = trainer.forward(batch.getData(), labels);
+            NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+            collector.backward(loss);
+            stepData = new StepData(batch, trainer.getDevices()[0], labels, predictions, loss);
+        }
+        trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, stepData));
+    }
+
     private static void fit(Trainer trainer, Runnable update, DenseData data, long startStep, int epochs, int batchSize, boolean shuffle,
                             long runSeed) {
         int n = data.size();
@@ -176,7 +222,7 @@ public final class TrainingLoop {
                 NDArray ys = batchManager.create(yBuffer.duplicate().position(0).limit(b * tw * Float.BYTES), labelShape, DataType.FLOAT32);
                 try (Batch batch = new Batch(batchManager, new NDList(xs), new NDList(ys), b,
                         Batchifier.STACK, Batchifier.STACK, s, steps)) {
-                    EasyTrain.trainBatch(trainer, batch);
+                    trainBatch(trainer, batch);
                     update.run();
                 }
             }
