@@ -47,7 +47,7 @@ epochs, a short run by the papers' standards (they train for 150 to 300).
 | one BatchNorm refresh of w_SWA (a forward pass over the training data, batch 128; in the SWA wall time) | $(val refresh_seconds) s $(runs refresh_seconds), $(val refresh_over_epoch) epochs |
 | peak resident memory, SGD | $(peak sgd) KiB |
 | peak resident memory, SWA | $(peak swa) KiB |
-| peak resident memory, FGE | $(peak fge) KiB |
+| peak resident memory, FGE (K = $(echo "$mem" | grep "method=fge " | sed 's/.*networks=//') snapshots) | $(peak fge) KiB |
 
 Commands:
 

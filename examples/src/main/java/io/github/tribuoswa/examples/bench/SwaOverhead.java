@@ -87,8 +87,9 @@ public final class SwaOverhead {
         NetworkFactory network = TrainNetwork.network(networkName);
         int spe = (train.size() + 127) / 128;
         if (mode.equals("memory")) {
-            trainer(method, network, epochs, spe, threads).train(train);
-            System.out.printf(Locale.ROOT, "RESULT method=%s peak_rss_kib=%d%n", method, vmHwmKiB());
+            org.tribuo.Model<Label> model = trainer(method, network, epochs, spe, threads).train(train);
+            int networks = model instanceof org.tribuo.ensemble.WeightedEnsembleModel ? ((org.tribuo.ensemble.WeightedEnsembleModel<Label>) model).getNumModels() : 1;
+            System.out.printf(Locale.ROOT, "RESULT method=%s peak_rss_kib=%d networks=%d%n", method, vmHwmKiB(), networks);
             return;
         }
         trainer("sgd", network, 2, spe, threads).train(train); // warm-up
