@@ -109,15 +109,19 @@ def main():
         ("Training samples/s (median over seeds; wall time includes data conversion and the BatchNorm refresh; "
          "both engines ran at the same time, one thread each)", lambda v, n: median(v), "samples_per_s"),
     )
-    for title, show, field in tables:
+    for i, (title, show, field) in enumerate(tables):
+        speed = i == 0  # the first table also has each engine's samples/s over all its runs
         w(f"### {title}")
         w("")
-        w("| network (B) | engine | " + " | ".join(f"{m} {b.rstrip('0').rstrip('.')}" for m in METHODS for b in BUDGETS) + " |")
-        w("|---|---|" + "---|" * (len(METHODS) * len(BUDGETS)))
+        w("| network (B) | engine | " + " | ".join(f"{m} {b.rstrip('0').rstrip('.')}" for m in METHODS for b in BUDGETS)
+          + (" | samples/s (median of all runs) |" if speed else " |"))
+        w("|---|---|" + "---|" * (len(METHODS) * len(BUDGETS) + (1 if speed else 0)))
         for n in networks:
             for e, label in ENGINES:
                 if any(k[0] == n and k[1] == e for k in by):
                     cells = [show([float(r[field]) for r in by[(n, e, m, b)]], n) for m in METHODS for b in BUDGETS]
+                    if speed:
+                        cells.append(median([float(r["samples_per_s"]) for k, v in by.items() if k[0] == n and k[1] == e for r in v]))
                     w(f"| {NETWORKS.get(n, n)} ({epochs.get((n, '1.00'), '?')}) | {label} | " + " | ".join(cells) + " |")
         w("")
     w("<!-- table1:end -->")
