@@ -24,16 +24,16 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mvn -B -q -DskipTests install
-JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 1 --threads T"
-PY_SHOWN="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 1 --threads T"
+JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 2 --threads T"
+PY_SHOWN="env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 2 --threads T"
 
 out=$(mktemp)
 for t in $THREADS; do
   echo "== threads $t"
   java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput \
-    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 1 --threads $t 2>/dev/null | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
-    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 1 --threads $t | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 2 --threads $t 2>/dev/null | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+  env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
+    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 2 --threads $t | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
 done
 
 rate() { grep "RESULT threads=$1 engine=$2 network=$3 " "$out" | sed 's/.*samples_per_s=\([0-9]*\).*/\1/'; }
@@ -59,7 +59,7 @@ BLAS $blas; DJL 0.36.0 with libtorch 2.7.1 (its own bundled math libraries). Eac
 alone, one after the other, with the same number of intra-op threads. Full Fashion-MNIST
 training set (60,000 images), batch 128, SGD with momentum 0.9 and weight decay 5e-4, data
 converted to arrays before timing; each run builds a fresh network and times $EPOCHS epoch(s) of
-training. One warm-up run per network is not counted; median of $RUNS runs (each run's figure in
+training. Two warm-up runs per network are not counted; median of $RUNS runs (each run's figure in
 brackets).
 
 | network | threads | this plugin (DJL), samples/s | PyTorch, samples/s | ratio |

@@ -8,10 +8,19 @@
 #                     [--lr 0.05] [--swa-lr 0.01] [--fge-ratio 0.05]
 #
 # Resumable: rows already in docs/results/table1-{djl,pytorch}.csv are skipped, so running it
-# again after a kill continues where it stopped. Needs full Fashion-MNIST
-# (apt-get install dataset-fashion-mnist) and Debian's python3-torch; logs go to target/table1/.
+# again after a kill continues where it stopped. Installs (apt-get, root or sudo) what it needs:
+# dataset-fashion-mnist, python3-torch, libopenblas0-openmp; logs go to target/table1/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+need=()
+/usr/bin/python3 -c "import torch" 2>/dev/null || need+=(python3-torch)
+[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp ] || need+=(libopenblas0-openmp)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}"
+fi
 
 mvn -B -q -DskipTests install
 # a private copy of the classes, so that a later `mvn clean` cannot pull them from under the run
@@ -26,7 +35,9 @@ lscpu | grep -E '^(Model name|CPU\(s\)):' > "$run/machine.txt"
 free -g | awk '/Mem:/ {print "Memory: " $2 " GiB"}' >> "$run/machine.txt"
 DJL_OFFLINE=true java -cp "$classpath" io.github.tribuoswa.examples.Table1 --data full "$@" > "$run/djl.log" 2>&1 &
 djl=$!
-/usr/bin/python3 scripts/table1_pytorch.py "$@" > "$run/pytorch.log" 2>&1 &
+# PyTorch with the OpenMP build of OpenBLAS, so that its BLAS and its own ops share one thread
+# pool of the requested size (Debian's default pthread build adds its own threads per core)
+env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 scripts/table1_pytorch.py "$@" > "$run/pytorch.log" 2>&1 &
 torch=$!
 status=0
 wait $djl || status=$?
