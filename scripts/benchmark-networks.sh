@@ -25,14 +25,14 @@ fi
 
 mvn -B -q -DskipTests install
 JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 2 --threads T"
-PY_SHOWN="env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 2 --threads T"
+PY_SHOWN="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 2 --threads T"
 
 out=$(mktemp)
 for t in $THREADS; do
   echo "== threads $t"
   java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput \
     --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 2 --threads $t 2>/dev/null | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
-  env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
     --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 2 --threads $t | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
 done
 
