@@ -9,7 +9,8 @@
 #
 # Resumable: rows already in docs/results/table1-{djl,pytorch}.csv are skipped, so running it
 # again after a kill continues where it stopped. Installs (apt-get, root or sudo) what it needs:
-# dataset-fashion-mnist, python3-torch, libopenblas0-openmp; logs go to target/table1/.
+# dataset-fashion-mnist, python3-torch, libopenblas0-openmp; logs go to ~/.cache/tribuo-swa/table1/
+# (or $TABLE1_RUN_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +24,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mvn -B -q -DskipTests install
-# a private copy of the classes, so that a later `mvn clean` cannot pull them from under the run
-run=target/table1
+# a private copy of the classes outside target/, so that a `mvn clean` (scripts/test.sh) cannot
+# pull them, or the logs, from under a running table
+run=${TABLE1_RUN_DIR:-$HOME/.cache/tribuo-swa/table1}
 rm -rf "$run/classes" && mkdir -p "$run/classes"
 cp -r examples/target/classes/. "$run/classes/"
 cp plugin/target/tribuo-swa-*.jar "$run/tribuo-swa.jar"

@@ -131,6 +131,14 @@ public final class SchedulesFigure {
                 Files.move(tmp, pretrained, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
         }
+        if (done.getOrDefault("w-hat", 0) == 0) {
+            // the common start of every SWA phase, at epoch 0 of the figure
+            @SuppressWarnings("unchecked")
+            Model<Label> wHat = (Model<Label>) Model.deserializeFromFile(pretrained);
+            String r = row("w-hat", 0, 0, 0, 0, wHat, test);
+            Files.writeString(csv, r + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            System.out.println(r);
+        }
         for (Object[] s : SCHEDULES) {
             String name = (String) s[0];
             if (done.getOrDefault(name, 0) >= phase) {
@@ -168,6 +176,14 @@ public final class SchedulesFigure {
                 .append("![schedules](results/schedules.png)\n\n")
                 .append("| schedule | test error after 1 epoch (%) | after half the phase (%) | at the end (%) | best (%) | NLL at the end |\n")
                 .append("|---|---|---|---|---|---|\n");
+        TreeMap<Integer, double[]> start = series.remove("w-hat");
+        if (start != null) {
+            double error = 100 * start.firstEntry().getValue()[0];
+            int last = series.values().stream().mapToInt(TreeMap::lastKey).max().orElse(1);
+            chart.addSeries("w-hat (start of every SWA phase)", new double[]{1, last}, new double[]{error, error}).setMarker(SeriesMarkers.NONE);
+            md.append(String.format(Locale.ROOT, "| ŵ, the start of every SWA phase (epoch 0) | %.2f | – | – | – | %.4f |%n", error,
+                    start.firstEntry().getValue()[1]));
+        }
         for (Map.Entry<String, TreeMap<Integer, double[]>> e : series.entrySet()) {
             TreeMap<Integer, double[]> s = e.getValue();
             double[] x = s.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
