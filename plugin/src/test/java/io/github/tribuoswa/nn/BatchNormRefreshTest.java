@@ -61,9 +61,14 @@ public class BatchNormRefreshTest {
             Block block = new SequentialBlock().add(BatchNorm.builder().optMomentum(0.7f).build()).add(Linear.builder().setUnits(2).build());
             block.initialize(manager, DataType.FLOAT32, new Shape(batch, d));
             float[] weightsBefore = NetworkWeights.read(block, NetworkWeights.Selection.TRAINABLE);
+            boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
             ai.djl.pytorch.jni.JniUtils.setGradMode(true);
-            assertEquals(1, BatchNormRefresh.refresh(block, manager, x, new Shape(d), batch));
-            assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "the refresh restores autograd's grad mode");
+            try {
+                assertEquals(1, BatchNormRefresh.refresh(block, manager, x, new Shape(d), batch));
+                assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "the refresh restores autograd's grad mode");
+            } finally {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+            }
             float[] buffers = NetworkWeights.read(block, NetworkWeights.Selection.BUFFERS);
             assertEquals(2 * d, buffers.length);
             for (int j = 0; j < d; j++) {

@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * fused update for NONE and STANDARD with μ = ρ·α_t/α_{t&minus;1}, which makes s = α_t·m exactly
  * PyTorch's update (one native call per parameter instead of about a dozen); NESTEROV is
  * composed of in-place operations. The gradient is zeroed after every update (as DJL's own
- * optimizers do), and the momentum buffers are the only state: s = α·m for STANDARD, m for
- * NESTEROV. Rates must be positive.
+ * optimizers do), and the momentum buffers are the only state: s = α·m for STANDARD on
+ * PyTorch, m otherwise. Rates must be positive.
  */
 public final class MomentumSGD extends Optimizer {
 
@@ -92,6 +92,22 @@ public final class MomentumSGD extends Optimizer {
             weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), alpha, weightDecay, 1f, -1f, mu, false);
             return;
         }
+        // In-place updates of a weight that requires a gradient need autograd off, whatever the
+        // calling thread's grad mode (libtorch's default in a new thread is on).
+        boolean gradMode = weight instanceof PtNDArray && JniUtils.isGradMode();
+        if (gradMode) {
+            JniUtils.setGradMode(false);
+        }
+        try {
+            composedUpdate(parameterId, weight, grad, alpha);
+        } finally {
+            if (gradMode) {
+                JniUtils.setGradMode(true);
+            }
+        }
+    }
+
+    private void composedUpdate(String parameterId, NDArray weight, NDArray grad, float alpha) {
         // The gradient handed to an optimizer is scratch space (it is zeroed after the update),
         // so it is updated in place: big temporaries cost an allocation and page faults each,
         // in-place passes do not.
@@ -101,11 +117,15 @@ public final class MomentumSGD extends Optimizer {
                 g.addi(decay);
             }
         }
-        if (momentum == SGD.Momentum.NESTEROV) {
+        if (momentum != SGD.Momentum.NONE) {
             NDArray m = buffer(parameterId, weight);
             m.muli(rho).addi(g);
-            try (NDArray rm = m.mul(rho)) {
-                g.addi(rm);           // g <- g + rho * m
+            if (momentum == SGD.Momentum.NESTEROV) {
+                try (NDArray rm = m.mul(rho)) {
+                    g.addi(rm);       // g <- g + rho * m
+                }
+            } else {
+                g.subi(g).addi(m);    // g <- m (only on engines without the fused update)
             }
         }
         g.muli(alpha);

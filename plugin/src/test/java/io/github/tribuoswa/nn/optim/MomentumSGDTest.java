@@ -70,4 +70,23 @@ public class MomentumSGDTest {
             assertEquals(1f, weight.toFloatArray()[0], "the weight is untouched");
         }
     }
+
+    @Test
+    public void updatesWorkWhateverTheThreadsGradMode() {
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true); // libtorch's default in a new thread
+        try (NDManager manager = Engines.pytorch().newBaseManager()) {
+            for (SGD.Momentum type : SGD.Momentum.values()) {
+                MomentumSGD opt = new MomentumSGD(new ScheduleTracker(new CyclicSchedule(0.2, 0.05, 3)), type, 0.9f, 0.01f);
+                NDArray weight = manager.create(new float[]{1f, -2f});
+                weight.setRequiresGradient(true);
+                opt.update("w", weight, manager.create(new float[]{0.5f, 0.5f}));
+                opt.update("w", weight, manager.create(new float[]{0.5f, -0.5f}));
+                org.junit.jupiter.api.Assertions.assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), type + " leaves grad mode as it was");
+                org.junit.jupiter.api.Assertions.assertNotEquals(1f, weight.toFloatArray()[0], type + " moved the weight");
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+        }
+    }
 }
