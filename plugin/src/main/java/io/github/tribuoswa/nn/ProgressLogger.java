@@ -1,7 +1,6 @@
 package io.github.tribuoswa.nn;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
@@ -79,9 +78,14 @@ public final class ProgressLogger extends TrainingListenerAdapter {
             lossSum += (double) loss * b;
             seen += b;
             if (classification) {
-                NDArray hits = preds.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
-                        .eq(labels.singletonOrThrow().toType(DataType.FLOAT32, false));
-                correct += hits.toType(DataType.FLOAT32, false).sum().getFloat();
+                // two small copies compared in Java: fewer native calls than counting on the device
+                long[] predicted = preds.singletonOrThrow().argMax(1).toLongArray();
+                float[] truth = labels.singletonOrThrow().toType(DataType.FLOAT32, false).toFloatArray();
+                for (int i = 0; i < predicted.length; i++) {
+                    if (predicted[i] == truth[i]) {
+                        correct++;
+                    }
+                }
             }
         }
         if (bar) {

@@ -149,7 +149,7 @@ public final class TrainingLoop {
     public static final class StepData extends BatchData {
         private final NDArray loss;
 
-        private StepData(Batch batch, Device device, NDList labels, NDList predictions, NDArray loss) {
+        StepData(Batch batch, Device device, NDList labels, NDList predictions, NDArray loss) {
             super(batch, Map.of(device, labels), Map.of(device, predictions));
             this.loss = loss;
         }

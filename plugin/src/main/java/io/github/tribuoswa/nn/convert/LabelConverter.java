@@ -1,7 +1,6 @@
 package io.github.tribuoswa.nn.convert;
 
 import ai.djl.training.loss.Loss;
-import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Prediction;
@@ -45,7 +44,7 @@ public final class LabelConverter implements OutputConverter<Label> {
 
     @Override
     public Loss loss() {
-        return new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropy", 1, -1, true, true);
+        return new SparseSoftmaxCrossEntropy();
     }
 
     @Override

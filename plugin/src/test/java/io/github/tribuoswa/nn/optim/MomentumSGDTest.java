@@ -89,4 +89,47 @@ public class MomentumSGDTest {
             ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
         }
     }
+
+    /** Runs five updates under a cyclic rate with the Java kernel on or off; returns the weights. */
+    private static float[] fiveSteps(SGD.Momentum type, boolean direct, boolean transposed) {
+        MomentumSGD opt = new MomentumSGD(new ScheduleTracker(new CyclicSchedule(0.2, 0.05, 3)), type, 0.9f, 0.01f);
+        opt.directUpdates = direct;
+        try (NDManager manager = Engines.pytorch().newBaseManager()) {
+            NDArray base = manager.create(new float[]{1f, -2f, 0.5f, 3f, -0.25f, 0.125f}, new ai.djl.ndarray.types.Shape(2, 3));
+            NDArray weight = transposed ? base.transpose() : base;
+            weight.setRequiresGradient(true);
+            for (int step = 1; step <= 5; step++) {
+                float[] g = new float[6];
+                for (int j = 0; j < 6; j++) {
+                    g[j] = (float) Math.sin(step * 7 + j);
+                }
+                opt.update("w", weight, manager.create(g, weight.getShape()));
+            }
+            return weight.toFloatArray();
+        }
+    }
+
+    @Test
+    public void javaKernelEqualsTheEnginesFusedUpdateBitForBit() {
+        for (SGD.Momentum type : new SGD.Momentum[]{SGD.Momentum.NONE, SGD.Momentum.STANDARD}) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fiveSteps(type, false, false), fiveSteps(type, true, false), type.toString());
+        }
+        float[] composed = fiveSteps(SGD.Momentum.NESTEROV, false, false);
+        float[] direct = fiveSteps(SGD.Momentum.NESTEROV, true, false);
+        for (int j = 0; j < composed.length; j++) {
+            assertEquals(composed[j], direct[j], 1e-6, "NESTEROV weight " + j);
+        }
+    }
+
+    @Test
+    public void aNonContiguousWeightIsUpdatedInItsOwnMemory() {
+        for (SGD.Momentum type : SGD.Momentum.values()) {
+            float[] viewed = fiveSteps(type, true, true);   // its direct buffer would be a copy: not the Java kernel
+            float[] reference = fiveSteps(type, false, true);
+            for (int j = 0; j < viewed.length; j++) {
+                assertEquals(reference[j], viewed[j], 1e-6, type + " weight " + j);
+            }
+            org.junit.jupiter.api.Assertions.assertNotEquals(1f, viewed[0], type + " moved the weight");
+        }
+    }
 }
