@@ -6,6 +6,11 @@
 #
 #   scripts/benchmark-networks.sh [RUNS] [EPOCHS]
 #
+# Warm-up runs (not counted) per network: 6 for the MLP, 2 for the CNN. On 2 cores the JVM's JIT
+# compiler threads compete with the two compute threads for the first seconds of training, and
+# libtorch's OpenMP threads wait for the slowest: the first five MLP epochs at 2 threads run at
+# half speed or less. A CNN epoch is long enough that this is within its first run.
+#
 # Needs root or sudo once, for: apt-get install python3-torch libopenblas0-openmp dataset-fashion-mnist
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,16 +29,20 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mvn -B -q -DskipTests install
-JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 2 --threads T"
-PY_SHOWN="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks mlp,cnn --epochs $EPOCHS --runs $RUNS --warmup 2 --threads T"
+NETWORKS="mlp:6 cnn:2"   # network:warm-up runs
+JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks N --epochs $EPOCHS --runs $RUNS --warmup W --threads T"
+PY_SHOWN="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks N --epochs $EPOCHS --runs $RUNS --warmup W --threads T"
 
 out=$(mktemp)
 for t in $THREADS; do
-  echo "== threads $t"
-  java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput \
-    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 2 --threads $t 2>/dev/null | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
-    --data $DATA --networks mlp,cnn --epochs "$EPOCHS" --runs "$RUNS" --warmup 2 --threads $t | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+  for nw in $NETWORKS; do
+    n=${nw%:*}; w=${nw#*:}
+    echo "== threads $t, $n"
+    java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput \
+      --data $DATA --networks $n --epochs "$EPOCHS" --runs "$RUNS" --warmup $w --threads $t 2>/dev/null | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
+      --data $DATA --networks $n --epochs "$EPOCHS" --runs "$RUNS" --warmup $w --threads $t | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+  done
 done
 
 rate() { grep "RESULT threads=$1 engine=$2 network=$3 " "$out" | sed 's/.*samples_per_s=\([0-9]*\).*/\1/'; }
@@ -59,14 +68,16 @@ BLAS $blas; DJL 0.36.0 with libtorch 2.7.1 (its own bundled math libraries). Eac
 alone, one after the other, with the same number of intra-op threads. Full Fashion-MNIST
 training set (60,000 images), batch 128, SGD with momentum 0.9 and weight decay 5e-4, data
 converted to arrays before timing; each run builds a fresh network and times $EPOCHS epoch(s) of
-training. Two warm-up runs per network are not counted; median of $RUNS runs (each run's figure in
-brackets).
+training. Warm-up runs, not counted: 6 for the MLP, 2 for the CNN, for both engines (on 2 cores the
+JVM's JIT compiler threads compete with the compute threads during the first seconds of training:
+the first five MLP epochs at 2 threads run at half speed or less); median of $RUNS runs (each
+run's figure in brackets).
 
 | network | threads | this plugin (DJL), samples/s | PyTorch, samples/s | ratio |
 |---|---|---|---|---|
 $(printf '%s' "$rows")
 
-Commands (T = threads):
+Commands (T = threads, N = network, W = its warm-up runs):
 
 \`\`\`
 $JAVA_SHOWN
