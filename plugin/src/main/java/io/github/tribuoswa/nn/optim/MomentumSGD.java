@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * rescaled μ above;</li>
  * <li>anything else (NESTEROV on a GPU, other engines): composed of in-place operations.</li>
  * </ul>
- * The three give the same numbers (the first two bit for bit). The gradient is zeroed after every
+ * The three agree to rounding (the first two bit for bit). The gradient is zeroed after every
  * update (as DJL's own optimizers do), and the momentum buffers are the only state: s = α·m for
  * STANDARD on PyTorch, m otherwise. Rates must be positive.
  */
@@ -52,8 +52,8 @@ public final class MomentumSGD extends Optimizer {
     private final float weightDecay;
 
     private final Map<String, NDArray> buffers = new ConcurrentHashMap<>();
-    /** Per parameter, the weight array whose direct buffer was found to be its own memory. */
-    private final Map<String, NDArray> ownMemory = new ConcurrentHashMap<>();
+    /** Per parameter, the last weight array checked, and whether its direct buffer is its own memory. */
+    private final Map<String, MemoryCheck> memoryChecks = new ConcurrentHashMap<>();
     /** Whether CPU float32 parameters are updated in Java (off only in tests of the other paths). */
     boolean directUpdates = true;
 
@@ -167,7 +167,7 @@ public final class MomentumSGD extends Optimizer {
      * Whether the update of this weight can run in Java on its memory: float32 weight and
      * gradient of the same size on the CPU, and a weight whose direct buffer is its own memory
      * (a non-contiguous weight's buffer would be a copy, and the update would be lost). The last
-     * is checked once per weight array.
+     * is checked once per weight array, either way.
      */
     private boolean inCpuMemory(String parameterId, PtNDArray weight, NDArray grad) {
         if (!Device.cpu().equals(weight.getDevice()) || !Device.cpu().equals(grad.getDevice())
@@ -175,20 +175,28 @@ public final class MomentumSGD extends Optimizer {
                 || weight.size() != grad.size() || weight.size() == 0 || weight.isSparse() || grad.isSparse()) {
             return false;
         }
-        NDArray known = ownMemory.get(parameterId);
-        if (known == weight) {
-            return true;
+        MemoryCheck known = memoryChecks.get(parameterId);
+        if (known == null || known.weight != weight) {
+            known = new MemoryCheck(weight, writesThrough(weight));
+            memoryChecks.put(parameterId, known);
         }
-        // write through one view, read through another: they alias only if both are the tensor's memory
+        return known.own;
+    }
+
+    private record MemoryCheck(NDArray weight, boolean own) {}
+
+    /**
+     * Writes through one direct view of the array and reads through another: they alias only
+     * if both are the tensor's own memory (for a non-contiguous tensor each is a fresh copy,
+     * kept by its manager until the manager closes).
+     */
+    private static boolean writesThrough(NDArray weight) {
         ByteBuffer a = weight.toByteBuffer(true);
         ByteBuffer b = weight.toByteBuffer(true);
         int bits = a.getInt(0);
         a.putInt(0, bits ^ 1);
         boolean own = b.getInt(0) == (bits ^ 1);
         a.putInt(0, bits);
-        if (own) {
-            ownMemory.put(parameterId, weight);
-        }
         return own;
     }
 

@@ -132,4 +132,23 @@ public class MomentumSGDTest {
             org.junit.jupiter.api.Assertions.assertNotEquals(1f, viewed[0], type + " moved the weight");
         }
     }
+
+    @Test
+    public void aNonContiguousWeightIsCheckedOnceNotEveryStep() {
+        MomentumSGD opt = new MomentumSGD(new ScheduleTracker(new CyclicSchedule(0.2, 0.05, 3)), SGD.Momentum.STANDARD, 0.9f, 0.01f);
+        try (NDManager manager = Engines.pytorch().newBaseManager()) {
+            NDArray weight = manager.create(new float[]{1f, -2f, 0.5f, 3f, -0.25f, 0.125f}, new ai.djl.ndarray.types.Shape(2, 3)).transpose();
+            weight.setRequiresGradient(true);
+            try (NDManager grads = manager.newSubManager()) {
+                opt.update("w", weight, grads.create(new float[]{1, 1, 1, 1, 1, 1}, weight.getShape()));
+            }
+            int afterFirst = manager.getManagedArrays().size();
+            for (int step = 0; step < 5; step++) {
+                try (NDManager grads = manager.newSubManager()) {
+                    opt.update("w", weight, grads.create(new float[]{1, 1, 1, 1, 1, 1}, weight.getShape()));
+                }
+            }
+            assertEquals(afterFirst, manager.getManagedArrays().size(), "no new arrays after the first step's check");
+        }
+    }
 }
