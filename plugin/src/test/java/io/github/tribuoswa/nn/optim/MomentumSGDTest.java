@@ -92,15 +92,24 @@ public class MomentumSGDTest {
 
     /** Runs five updates under a cyclic rate with the Java kernel on or off; returns the weights. */
     private static float[] fiveSteps(SGD.Momentum type, boolean direct, boolean transposed) {
+        return fiveSteps(type, direct, transposed, 2, 3);
+    }
+
+    private static float[] fiveSteps(SGD.Momentum type, boolean direct, boolean transposed, int rows, int cols) {
         MomentumSGD opt = new MomentumSGD(new ScheduleTracker(new CyclicSchedule(0.2, 0.05, 3)), type, 0.9f, 0.01f);
         opt.directUpdates = direct;
+        int n = rows * cols;
+        float[] start = new float[n];
+        for (int j = 0; j < n; j++) {
+            start[j] = (float) Math.cos(3 * j + 1) * 2;
+        }
         try (NDManager manager = Engines.pytorch().newBaseManager()) {
-            NDArray base = manager.create(new float[]{1f, -2f, 0.5f, 3f, -0.25f, 0.125f}, new ai.djl.ndarray.types.Shape(2, 3));
+            NDArray base = manager.create(start, new ai.djl.ndarray.types.Shape(rows, cols));
             NDArray weight = transposed ? base.transpose() : base;
             weight.setRequiresGradient(true);
             for (int step = 1; step <= 5; step++) {
-                float[] g = new float[6];
-                for (int j = 0; j < 6; j++) {
+                float[] g = new float[n];
+                for (int j = 0; j < n; j++) {
                     g[j] = (float) Math.sin(step * 7 + j);
                 }
                 opt.update("w", weight, manager.create(g, weight.getShape()));
@@ -113,6 +122,9 @@ public class MomentumSGDTest {
     public void javaKernelEqualsTheEnginesFusedUpdateBitForBit() {
         for (SGD.Momentum type : new SGD.Momentum[]{SGD.Momentum.NONE, SGD.Momentum.STANDARD}) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(fiveSteps(type, false, false), fiveSteps(type, true, false), type.toString());
+            // 3,000 values: a size that is not a multiple of any vector width
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fiveSteps(type, false, false, 3, 1000), fiveSteps(type, true, false, 3, 1000),
+                    type + ", 3000 values");
         }
         float[] composed = fiveSteps(SGD.Momentum.NESTEROV, false, false);
         float[] direct = fiveSteps(SGD.Momentum.NESTEROV, true, false);
