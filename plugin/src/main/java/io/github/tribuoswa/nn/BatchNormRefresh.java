@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -28,6 +29,9 @@ import java.util.List;
  * in training mode, reads back (1 &minus; m)·batch statistic and divides by (1 &minus; m); the
  * mean over batches is written at the end. The batch variance is the one DJL's BatchNorm keeps
  * (PyTorch: unbiased). Dropout layers are active in training mode, as in PyTorch.
+ * <p>
+ * The forward pass stops at the last BatchNorm layer: in a {@link SequentialBlock} nothing after
+ * it can change the statistics, so the layers that follow (a CNN's dense head, say) are not run.
  */
 public final class BatchNormRefresh {
 
@@ -83,6 +87,32 @@ public final class BatchNormRefresh {
         }
     }
 
+    /**
+     * The blocks to run one after the other, from the input up to the block that holds the last
+     * BatchNorm layer: a sequential block is opened as long as that layer lies inside one of its
+     * children, and its children after that one are left out.
+     */
+    static List<Block> toLastBatchNorm(Block block) {
+        List<Block> parts = new ArrayList<>();
+        Block current = block;
+        while (current instanceof SequentialBlock) {
+            List<Block> children = current.getChildren().values();
+            int last = -1;
+            for (int i = 0; i < children.size(); i++) {
+                if (hasBatchNorm(children.get(i))) {
+                    last = i;
+                }
+            }
+            if (last < 0) {
+                break;
+            }
+            parts.addAll(children.subList(0, last));
+            current = children.get(last);
+        }
+        parts.add(current);
+        return parts;
+    }
+
     private static float momentum(BatchNorm bn) {
         try {
             Field f = BatchNorm.class.getDeclaredField("momentum");
@@ -115,6 +145,7 @@ public final class BatchNormRefresh {
         if (n == 0) {
             throw new IllegalArgumentException("No examples to refresh BatchNorm statistics with");
         }
+        List<Block> toLastBatchNorm = toLastBatchNorm(block);
         int batches = 0;
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
@@ -133,7 +164,11 @@ public final class BatchNormRefresh {
                 System.arraycopy(exampleShape.getShape(), 0, dims, 1, exampleShape.dimension());
                 try (NDManager sub = manager.newSubManager()) {
                     NDArray x = sub.create(FloatBuffer.wrap(features, start * width, b * width).slice(), new Shape(dims));
-                    block.forward(new ParameterStore(sub, false), new NDList(x), true);
+                    ParameterStore store = new ParameterStore(sub, false);
+                    NDList current = new NDList(x);
+                    for (Block part : toLastBatchNorm) {
+                        current = part.forward(store, current, true);
+                    }
                 }
                 for (Layer l : layers) {
                     float[] m = l.mean.getArray().toFloatArray();
