@@ -32,7 +32,7 @@ section=$(cat <<MD
 
 Made by \`scripts/benchmark-overhead.sh $RUNS $EPOCHS $NET\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu); $(java -version 2>&1 | head -1).
 $(echo "$wall" | grep '^data:' | sed 's/^data: //'). SWA: the last quarter of the epochs at a constant rate,
-averaging once per epoch, then the BatchNorm refresh (one more forward pass over the data); FGE:
+averaging once per epoch, then the BatchNorm refresh (one more forward pass over the data, as far as the last BatchNorm layer); FGE:
 snapshots twice an epoch in the last quarter. The refresh is a fixed cost ($(val refresh_over_epoch) epochs here),
 so the SWA/SGD ratio approaches 1 + (refresh in epochs) / epochs, which is ≤ 1.02 from
 $(awk "BEGIN{printf \"%.0f\", $(val refresh_over_epoch) / 0.02}") epochs on: the harness runs $EPOCHS epochs, a short run by the papers' standards (they
