@@ -124,6 +124,9 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     @Config(description = "Where runs take their OpenTelemetry instance from (GlobalTelemetry, NoTelemetry); unset: the one given in Java, else the global one.")
     protected TelemetrySource telemetry;
 
+    @Config(description = "How the weights are drawn when no initialModel is given: DJL (its blocks' defaults: Kaiming-normal weights, zero biases) or PYTORCH (torch.nn's defaults).")
+    protected Initialisation initialisation = Initialisation.DJL;
+
     @Config(description = "A saved DJLModel (Tribuo protobuf) of the same network whose weights start the run (for SWA and FGE: the pre-trained ŵ); empty for a random start.")
     protected String initialModel = "";
 
@@ -175,6 +178,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         Checks.present(this, "outputConverter", outputConverter);
         Checks.present(this, "optimiser", optimiser);
         Checks.present(this, "schedule", schedule);
+        Checks.present(this, "initialisation", initialisation);
         Checks.atLeast(this, "epochs", epochs, 1);
         Checks.atLeast(this, "batchSize", batchSize, 1);
         Checks.atLeast(this, "intraOpThreads", intraOpThreads, 0);
@@ -197,6 +201,15 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      */
     public void setProgressBar(boolean progressBar) {
         this.progressBar = progressBar;
+    }
+
+    /**
+     * Chooses how the weights are drawn when no {@code initialModel} is given (the
+     * {@code initialisation} option; DJL's defaults unless set).
+     * @param initialisation DJL or PYTORCH.
+     */
+    public void setInitialisation(Initialisation initialisation) {
+        this.initialisation = Checks.present(this, "initialisation", initialisation);
     }
 
     /**
@@ -296,12 +309,15 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
 
     /**
      * Sets the network's starting weights after initialisation: those of {@code initialModel}
-     * if set, else the random initialisation. Not called when the run resumes from a checkpoint.
+     * if set, else the configured random initialisation. Not called when the run resumes from a checkpoint.
      * @param block The initialised network.
+     * @param runSeed The run's seed.
      */
-    private void prepare(Block block) {
+    private void prepare(Block block, long runSeed) {
         if (!initialModel.isEmpty()) {
             InitialWeights.load(initialModel, block);
+        } else {
+            initialisation.apply(block, TrainingLoop.stepSeed(runSeed, -1));
         }
     }
 
@@ -540,7 +556,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                         restore(resume, block, opt, collectors);
                         logger.info("Resuming from " + checkpoints.file() + " after " + startStep + " steps");
                     } else {
-                        prepare(block);
+                        prepare(block, runSeed);
                     }
                     logger.info(getClass().getSimpleName() + ": " + network + " on " + data.size() + " examples, " + epochs + " epochs of "
                             + stepsPerEpoch + " steps, device " + dev);
@@ -700,6 +716,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         return "network=" + network + ",featureConverter=" + featureConverter + ",outputConverter=" + outputConverter
                 + ",epochs=" + epochs + ",batchSize=" + batchSize + ",optimiser=" + optimiser + ",schedule=" + schedule
                 + ",shuffle=" + shuffle + ",seed=" + seed + ",device=" + device + ",intraOpThreads=" + intraOpThreads
-                + ",standardise=" + standardise + ",checkpointDirectory=" + checkpointDirectory + ",initialModel=" + initialModel;
+                + ",standardise=" + standardise + ",checkpointDirectory=" + checkpointDirectory + ",initialisation=" + initialisation + ",initialModel=" + initialModel;
     }
 }

@@ -112,6 +112,21 @@ public class DJLTrainerTest {
     public void provenanceRebuildsTheTrainerWithIdenticalWeights() {
         MutableDataset<Label> data = SyntheticData.classification(150, 4);
         DJLModel<Label> model = classifier(2, 5L).train(data);
+        rebuildsIdentically(model, data);
+    }
+
+    @Test
+    public void pytorchInitialisationIsRecordedAndRebuilt() {
+        MutableDataset<Label> data = SyntheticData.classification(150, 4);
+        DJLTrainer<Label> trainer = classifier(2, 5L);
+        trainer.setInitialisation(Initialisation.PYTORCH);
+        DJLModel<Label> model = trainer.train(data);
+        assertTrue(!java.util.Arrays.equals(classifier(2, 5L).train(data).weights().getValues().toByteArray(),
+                model.weights().getValues().toByteArray()), "PYTORCH starts elsewhere than DJL's draw");
+        rebuildsIdentically(model, data);
+    }
+
+    private static void rebuildsIdentically(DJLModel<Label> model, MutableDataset<Label> data) {
         List<ConfigurationData> config = ProvenanceUtil.extractConfiguration(model.getProvenance());
         ConfigurationManager cm = new ConfigurationManager();
         cm.addConfiguration(config);
