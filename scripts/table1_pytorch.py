@@ -20,6 +20,14 @@ killed run resumes.
 
     /usr/bin/python3 scripts/table1_pytorch.py [--data DIR] [--networks mlp:8,cnn:4,preresnet8:4]
         [--seeds 1,2,3] [--threads 1] [--lr 0.05] [--swa-lr 0.01] [--fge-ratio 0.05] [--out FILE]
+        [--methods SGD,SWA,FGE] [--sgd-budgets 1,1.25,1.5] [--init pytorch|djl]
+
+--methods runs only some of the methods, --sgd-budgets only some of SGD's budgets (SWA and FGE
+always run to 1.5).
+
+--init djl draws the initial weights as DJL's blocks do (the plugin's default): the weights of
+Linear and Conv2d layers Kaiming-normal, N(0, 2 / fan_in), their biases 0; torch.nn's own
+default (pytorch) is U(+-1/sqrt(fan_in)) for both.
 """
 import argparse
 import copy
@@ -30,6 +38,7 @@ import time
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch.optim import swa_utils
 
@@ -110,6 +119,15 @@ def metrics(prob, y):
     return acc, nll
 
 
+def djl_init(model):
+    """DJL's default initialisation: Linear and Conv2d weights N(0, 2 / fan_in), biases 0."""
+    for m in model.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            nn.init.kaiming_normal_(m.weight, a=0, mode="fan_in", nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -120,7 +138,23 @@ def main():
     p.add_argument("--swa-lr", type=float, default=0.01)
     p.add_argument("--fge-ratio", type=float, default=0.05)
     p.add_argument("--out", default="docs/results/table1-pytorch.csv")
+    p.add_argument("--methods", default="SGD,SWA,FGE")
+    p.add_argument("--sgd-budgets", default="1,1.25,1.5")
+    p.add_argument("--init", choices=("pytorch", "djl"), default="pytorch")
     a = p.parse_args()
+    sgd_budgets = [float(b) for b in a.sgd_budgets.split(",")]
+    if not set(sgd_budgets) <= set(BUDGETS):
+        p.error(f"--sgd-budgets {a.sgd_budgets} is out of range; allowed: a comma-separated subset of 1,1.25,1.5")
+    methods = a.methods.split(",")
+    if not set(methods) <= {"SGD", "SWA", "FGE"}:
+        p.error(f"--methods {a.methods} is out of range; allowed: a comma-separated subset of SGD,SWA,FGE")
+
+    def new_network(name):
+        model = network(name)
+        if a.init == "djl":
+            djl_init(model)
+        return model
+
     torch.set_num_threads(a.threads)
     x = torch.from_numpy(read_idx(f"{a.data}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
     y = torch.from_numpy(read_idx(f"{a.data}/train-labels-idx1-ubyte.gz").astype(np.int64))
@@ -139,10 +173,10 @@ def main():
         start, last = budget_epochs(0.75, budget), budget_epochs(1.5, budget)
         at = {budget_epochs(b, budget): b for b in BUDGETS}
         for seed in (int(s) for s in a.seeds.split(",")):
-            for b in BUDGETS:
-                if not csv.has(name, seed, "SGD", b):
+            for b in sgd_budgets:
+                if "SGD" in methods and not csv.has(name, seed, "SGD", b):
                     torch.manual_seed(seed)
-                    model = network(name)
+                    model = new_network(name)
                     epochs = budget_epochs(b, budget)
                     t0 = time.perf_counter()
                     train(model, x, y, epochs, baseline(a.lr, epochs * spe), seed, BATCH)
@@ -151,10 +185,10 @@ def main():
             s0 = start * spe
             first = baseline(a.lr, s0, a.swa_lr / a.lr)
             for method in ("SWA", "FGE"):
-                if csv.has(name, seed, method, BUDGETS[-1]):
+                if method not in methods or csv.has(name, seed, method, BUDGETS[-1]):
                     continue
                 torch.manual_seed(seed)
-                model = network(name)
+                model = new_network(name)
                 state = {"avg": None, "members": [], "excluded": 0.0}
                 if method == "SWA":
                     rate = lambda i: first(i) if i <= s0 else a.swa_lr  # noqa: E731

@@ -3,6 +3,7 @@ package io.github.tribuoswa.examples;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.nn.Initialisation;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +45,11 @@ import java.util.Set;
  * <pre>
  * usage: Table1 [--data full|embedded|DIR] [--networks mlp:8,cnn:4,preresnet8:4] [--seeds 1,2,3]
  *               [--threads 1] [--lr 0.05] [--swa-lr 0.01] [--fge-ratio 0.05] [--out FILE]
+ *               [--methods SGD,SWA,FGE] [--sgd-budgets 1,1.25,1.5] [--initialisation DJL|PYTORCH]
  * </pre>
+ * {@code --initialisation PYTORCH} draws the initial weights as {@code torch.nn} does (see
+ * {@link Initialisation}); {@code --methods} runs only some of the methods and
+ * {@code --sgd-budgets} only some of SGD's budgets (SWA and FGE always run to 1.5).
  */
 public final class Table1 {
 
@@ -155,6 +161,13 @@ public final class Table1 {
                 wall, train.size(), threads);
     }
 
+    /** The trainer without a progress bar, drawing its weights as asked. */
+    private static NetworkTrainer<Label, ?> quiet(NetworkTrainer<Label, ?> trainer, Initialisation init) {
+        trainer.setProgressBar(false);
+        trainer.setInitialisation(init);
+        return trainer;
+    }
+
     /**
      * Runs the harness.
      * @param args See the class documentation.
@@ -162,8 +175,9 @@ public final class Table1 {
      */
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args, "Table1 [--data full|embedded|DIR] [--networks mlp:8,cnn:4,preresnet8:4] [--seeds 1,2,3] "
-                + "[--threads 1] [--lr 0.05] [--swa-lr 0.01] [--fge-ratio 0.05] [--out FILE]",
-                "data", "networks", "seeds", "threads", "lr", "swa-lr", "fge-ratio", "out");
+                + "[--threads 1] [--lr 0.05] [--swa-lr 0.01] [--fge-ratio 0.05] [--out FILE] [--methods SGD,SWA,FGE] "
+                + "[--sgd-budgets 1,1.25,1.5] [--initialisation DJL|PYTORCH]",
+                "data", "networks", "seeds", "threads", "lr", "swa-lr", "fge-ratio", "out", "methods", "sgd-budgets", "initialisation");
         String data = o.get("data", "full");
         String networks = o.get("networks", "mlp:8,cnn:4,preresnet8:4");
         String seeds = o.get("seeds", "1,2,3");
@@ -172,6 +186,24 @@ public final class Table1 {
         double swaLr = o.getDouble("swa-lr", 0.01);
         double fgeRatio = o.getDouble("fge-ratio", 0.05);
         Path out = Path.of(o.get("out", "docs/results/table1-djl.csv"));
+        Set<String> methods = Set.of(o.get("methods", "SGD,SWA,FGE").split(","));
+        if (!Set.of("SGD", "SWA", "FGE").containsAll(methods)) {
+            throw new IllegalArgumentException("methods = " + o.get("methods", "") + " is out of range; allowed: a comma-separated subset of SGD,SWA,FGE");
+        }
+        List<Double> sgdBudgets = new ArrayList<>();
+        for (String b : o.get("sgd-budgets", "1,1.25,1.5").split(",")) {
+            double v = Double.parseDouble(b);
+            if (Arrays.stream(BUDGETS).noneMatch(x -> x == v)) {
+                throw new IllegalArgumentException("sgd-budgets = " + b + " is out of range; allowed: 1, 1.25, 1.5");
+            }
+            sgdBudgets.add(v);
+        }
+        Initialisation init;
+        try {
+            init = Initialisation.valueOf(o.get("initialisation", "DJL"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("initialisation = " + o.get("initialisation", "DJL") + " is out of range; allowed: DJL, PYTORCH", e);
+        }
         Path dir = FashionMnist.resolve(data);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
@@ -196,23 +228,20 @@ public final class Table1 {
                 int start = budgetEpochs(0.75, budget);
                 int last = budgetEpochs(BUDGETS[BUDGETS.length - 1], budget);
                 int cycle = Recipes.evenSteps(spe, 0.5);
-                for (double b : BUDGETS) {
-                    if (!csv.has(name, seed, "SGD", b)) {
-                        NetworkTrainer<Label, ?> sgd = recipes.sgd(budgetEpochs(b, budget), spe);
-                        sgd.setProgressBar(false);
+                for (double b : sgdBudgets) {
+                    if (methods.contains("SGD") && !csv.has(name, seed, "SGD", b)) {
+                        NetworkTrainer<Label, ?> sgd = quiet(recipes.sgd(budgetEpochs(b, budget), spe), init);
                         long t0 = System.nanoTime();
                         Model<Label> model = sgd.train(train);
                         csv.add(name, seed, "SGD", b, budgetEpochs(b, budget), model, test, (System.nanoTime() - t0) / 1e9, train.size(), threads);
                     }
                 }
-                if (!csv.has(name, seed, "SWA", BUDGETS[BUDGETS.length - 1])) {
-                    NetworkTrainer<Label, ?> swa = recipes.swa(last, start, spe, cycle);
-                    swa.setProgressBar(false);
+                if (methods.contains("SWA") && !csv.has(name, seed, "SWA", BUDGETS[BUDGETS.length - 1])) {
+                    NetworkTrainer<Label, ?> swa = quiet(recipes.swa(last, start, spe, cycle), init);
                     phased(csv, name, seed, "SWA", swa, budget, train, test, threads);
                 }
-                if (!csv.has(name, seed, "FGE", BUDGETS[BUDGETS.length - 1])) {
-                    NetworkTrainer<Label, ?> fge = recipes.fge(last, start, spe, cycle);
-                    fge.setProgressBar(false);
+                if (methods.contains("FGE") && !csv.has(name, seed, "FGE", BUDGETS[BUDGETS.length - 1])) {
+                    NetworkTrainer<Label, ?> fge = quiet(recipes.fge(last, start, spe, cycle), init);
                     phased(csv, name, seed, "FGE", fge, budget, train, test, threads);
                 }
             }
