@@ -30,6 +30,7 @@ fi
 
 mvn -B -q -DskipTests install
 NETWORKS="mlp:6 cnn:2"   # network:warm-up runs
+ONE_PASS=tribuoswa.sgd.inPlaceMinSize=9223372036854775807
 JAVA_SHOWN="java -cp \"examples/target/classes:\$(cat examples/target/classpath.txt)\" io.github.tribuoswa.examples.bench.TrainingThroughput --data $DATA --networks N --epochs $EPOCHS --runs $RUNS --warmup W --threads T"
 PY_SHOWN="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=T /usr/bin/python3 scripts/bench_pytorch.py --data $DATA --networks N --epochs $EPOCHS --runs $RUNS --warmup W --threads T"
 
@@ -42,6 +43,11 @@ for t in $THREADS; do
       --data $DATA --networks $n --epochs "$EPOCHS" --runs "$RUNS" --warmup $w --threads $t 2>/dev/null | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=$t /usr/bin/python3 scripts/bench_pytorch.py \
       --data $DATA --networks $n --epochs "$EPOCHS" --runs "$RUNS" --warmup $w --threads $t | sed "s/^RESULT /RESULT threads=$t /" | tee -a "$out"
+    if [ "$t" != 1 ] && [ "$n" = mlp ]; then
+      # ablation: the plugin with every CPU parameter updated by the one-pass Java kernel
+      java -D$ONE_PASS -cp "examples/target/classes:$(cat examples/target/classpath.txt)" io.github.tribuoswa.examples.bench.TrainingThroughput \
+        --data $DATA --networks $n --epochs "$EPOCHS" --runs "$RUNS" --warmup $w --threads $t 2>/dev/null | sed "s/^RESULT engine=djl /RESULT threads=$t engine=djl-one-pass /" | tee -a "$out"
+    fi
   done
 done
 
@@ -57,12 +63,18 @@ for t in $THREADS; do
     rows="$rows| $label | $t | $(rate $t djl $n) $(runs $t djl $n) | $(rate $t pytorch $n) $(runs $t pytorch $n) | $(awk "BEGIN{printf \"%.2f\", $(rate $t djl $n)/$(rate $t pytorch $n)}") |"$'\n'
   done
 done
+ablation=""
+for t in $THREADS; do
+  if [ -n "$(rate $t djl-one-pass mlp)" ]; then
+    ablation="$ablation| MLP 784-256-10, every parameter updated by the one-pass Java kernel | $t | $(rate $t djl-one-pass mlp) $(runs $t djl-one-pass mlp) | $(rate $t pytorch mlp) | $(awk "BEGIN{printf \"%.2f\", $(rate $t djl-one-pass mlp)/$(rate $t pytorch mlp)}") |"$'\n'
+  fi
+done
 
 section=$(cat <<MD
 <!-- training-throughput:start -->
 ## Training throughput: DJL (this plugin) vs PyTorch
 
-Made by \`scripts/benchmark-networks.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD): $(nproc) cores ($cpu),
+Made by \`scripts/benchmark-networks.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- plugin examples || echo ' plus uncommitted changes to plugin/ or examples/'): $(nproc) cores ($cpu),
 $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1); PyTorch $torchv (Debian python3-torch) with
 BLAS $blas; DJL 0.36.0 with libtorch 2.7.1 (its own bundled math libraries). Each engine runs
 alone, one after the other, with the same number of intra-op threads. Full Fashion-MNIST
@@ -76,6 +88,15 @@ run's figure in brackets).
 | network | threads | this plugin (DJL), samples/s | PyTorch, samples/s | ratio |
 |---|---|---|---|---|
 $(printf '%s' "$rows")
+
+With more than one intra-op thread, \`MomentumSGD\` updates parameters of at least 32,768 values
+(the MLP's 784×256 weight, the CNN's dense weight) with in-place libtorch operations spread over
+all threads, the rest with one pass in Java ([networks.md](networks.md)). The same MLP run with
+every parameter on the Java pass (\`-D$ONE_PASS\`, run right after PyTorch's):
+
+| network | threads | this plugin (DJL), samples/s | PyTorch, samples/s (above) | ratio |
+|---|---|---|---|---|
+$(printf '%s' "$ablation")
 
 Commands (T = threads, N = network, W = its warm-up runs):
 

@@ -3,6 +3,8 @@ package io.github.tribuoswa.nn.optim;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -35,12 +37,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  * <li>a float32 parameter in CPU memory (the common case): one pass in Java over the memory of
  * the weight, its gradient and its buffer (seen through direct buffers), for every momentum type;
- * the engine's fused update reads and writes each array about seven times;</li>
+ * the engine's fused update reads and writes each array about seven times. With more than one
+ * intra-op thread, a parameter of at least {@link #GRAIN_SIZE} values instead takes four to six
+ * in-place engine operations, which libtorch spreads over all its threads (its OpenMP workers are
+ * still spinning after the backward pass, so a second Java thread would only compete with
+ * them);</li>
  * <li>NONE and STANDARD elsewhere on PyTorch (a GPU): the engine's fused update with the
  * rescaled μ above;</li>
  * <li>anything else (NESTEROV on a GPU, other engines): composed of in-place operations.</li>
  * </ul>
- * The three agree to rounding (the first two bit for bit). The gradient is zeroed after every
+ * They agree to rounding (the Java pass and the fused update bit for bit). The gradient is zeroed after every
  * update (as DJL's own optimizers do), and the momentum buffers are the only state: s = α·m for
  * STANDARD on PyTorch, m otherwise. Rates must be positive.
  */
@@ -52,8 +58,17 @@ public final class MomentumSGD extends Optimizer {
     private final float weightDecay;
 
     private final Map<String, NDArray> buffers = new ConcurrentHashMap<>();
-    /** Per parameter, the last weight array checked, and whether its direct buffer is its own memory. */
-    private final Map<String, MemoryCheck> memoryChecks = new ConcurrentHashMap<>();
+    /** Per parameter, the last weight array seen and the views of its memory. */
+    private final Map<String, CpuMemory> cpuMemory = new ConcurrentHashMap<>();
+    private volatile Scalars scalars;
+    /** libtorch's grain size: element-wise operations on fewer values run on one thread anyway. */
+    static final long GRAIN_SIZE = 32768;
+    /**
+     * The size from which CPU float32 parameters take the in-place engine passes when there is
+     * more than one intra-op thread; the system property {@code tribuoswa.sgd.inPlaceMinSize}
+     * overrides it (the throughput benchmark compares the two paths with it).
+     */
+    long inPlaceMinSize = Long.getLong("tribuoswa.sgd.inPlaceMinSize", GRAIN_SIZE);
     /** Whether CPU float32 parameters are updated in Java (off only in tests of the other paths). */
     boolean directUpdates = true;
 
@@ -104,9 +119,13 @@ public final class MomentumSGD extends Optimizer {
             float ratio = count > 1 ? alpha / learningRate.getNewValue(parameterId, count - 1) : 1f;
             float mu = momentum == SGD.Momentum.STANDARD ? rho * ratio : momentum == SGD.Momentum.NESTEROV ? rho : 0f;
             PtNDArray w = (PtNDArray) weight;
-            if (directUpdates && inCpuMemory(parameterId, w, grad)) {
-                FloatBuffer s = momentum == SGD.Momentum.NONE ? null : buffer(parameterId, weight).toByteBuffer(true).asFloatBuffer();
-                directUpdate(w.toByteBuffer(true).asFloatBuffer(), grad.toByteBuffer(true).asFloatBuffer(), s, alpha, mu);
+            CpuMemory memory = directUpdates ? cpuMemory(parameterId, w, grad) : null;
+            if (memory != null) {
+                if (weight.size() >= inPlaceMinSize && JniUtils.getNumThreads() > 1) {
+                    withoutGradMode(weight, () -> inPlacePasses(memory, (PtNDArray) grad, alpha, mu));
+                } else {
+                    directUpdate(memory.w, grad.toByteBuffer(true).asFloatBuffer(), memory.s, alpha, mu);
+                }
                 JniUtils.zeroGrad(w);
                 return;
             }
@@ -117,14 +136,21 @@ public final class MomentumSGD extends Optimizer {
                 return;
             }
         }
-        // In-place updates of a weight that requires a gradient need autograd off, whatever the
-        // calling thread's grad mode (libtorch's default in a new thread is on).
+        withoutGradMode(weight, () -> composedUpdate(parameterId, weight, grad, alpha));
+    }
+
+    /**
+     * Runs in-place updates of a weight with autograd off, as they need for a weight that
+     * requires a gradient, whatever the calling thread's grad mode (libtorch's default in a new
+     * thread is on); the mode is restored afterwards.
+     */
+    private static void withoutGradMode(NDArray weight, Runnable update) {
         boolean gradMode = weight instanceof PtNDArray && JniUtils.isGradMode();
         if (gradMode) {
             JniUtils.setGradMode(false);
         }
         try {
-            composedUpdate(parameterId, weight, grad, alpha);
+            update.run();
         } finally {
             if (gradMode) {
                 JniUtils.setGradMode(true);
@@ -164,26 +190,34 @@ public final class MomentumSGD extends Optimizer {
     }
 
     /**
-     * Whether the update of this weight can run in Java on its memory: float32 weight and
-     * gradient of the same size on the CPU, and a weight whose direct buffer is its own memory
-     * (a non-contiguous weight's buffer would be a copy, and the update would be lost). The last
-     * is checked once per weight array, either way.
+     * The memory of a CPU float32 weight and of its momentum buffer, seen through direct
+     * buffers made once per weight array (not every step), or null where the update cannot run
+     * on them: not float32 on the CPU, sizes differ, or a weight whose direct buffer would be a
+     * copy (a non-contiguous weight; the update would be lost). The last is checked once per
+     * weight array, either way.
      */
-    private boolean inCpuMemory(String parameterId, PtNDArray weight, NDArray grad) {
+    private CpuMemory cpuMemory(String parameterId, PtNDArray weight, NDArray grad) {
         if (!Device.cpu().equals(weight.getDevice()) || !Device.cpu().equals(grad.getDevice())
                 || weight.getDataType() != DataType.FLOAT32 || grad.getDataType() != DataType.FLOAT32
-                || weight.size() != grad.size() || weight.size() == 0 || weight.isSparse() || grad.isSparse()) {
-            return false;
+                || weight.size() != grad.size() || weight.size() == 0 || grad.isSparse()) {
+            return null;
         }
-        MemoryCheck known = memoryChecks.get(parameterId);
-        if (known == null || known.weight != weight) {
-            known = new MemoryCheck(weight, writesThrough(weight));
-            memoryChecks.put(parameterId, known);
+        CpuMemory known = cpuMemory.get(parameterId);
+        NDArray s = momentum == SGD.Momentum.NONE ? null : buffer(parameterId, weight);
+        if (known == null || known.weight != weight || known.buffer != s) {
+            FloatBuffer w = known != null && known.weight == weight ? known.w
+                    : !weight.isSparse() && writesThrough(weight) ? weight.toByteBuffer(true).asFloatBuffer() : null;
+            known = new CpuMemory(weight, w, s, s == null || w == null ? null : s.toByteBuffer(true).asFloatBuffer());
+            cpuMemory.put(parameterId, known);
         }
-        return known.own;
+        return known.w == null ? null : known;
     }
 
-    private record MemoryCheck(NDArray weight, boolean own) {}
+    /**
+     * A weight, its memory (null if its direct buffer is not its own memory), its momentum buffer
+     * and that buffer's memory.
+     */
+    private record CpuMemory(NDArray weight, FloatBuffer w, NDArray buffer, FloatBuffer s) {}
 
     /**
      * Writes through one direct view of the array and reads through another: they alias only
@@ -239,6 +273,66 @@ public final class MomentumSGD extends Optimizer {
                     w.put(i, wi - (d + mi * mu) * alpha);
                 }
         }
+    }
+
+    /**
+     * The same update as {@link #directUpdate} as in-place engine operations, which the engine
+     * spreads over its intra-op threads: four to six passes against one, but on every core.
+     * The gradient is scratch space (zeroed afterwards). Equal to the one-pass kernel to rounding.
+     */
+    private void inPlacePasses(CpuMemory memory, PtNDArray g, float alpha, float mu) {
+        PtNDArray w = (PtNDArray) memory.weight;
+        Scalars k = scalars(w);
+        if (weightDecay != 0f) {
+            try (NDArray decay = w.mul(k.set(0, weightDecay))) {
+                g.addi(decay);                           // g <- g + lambda * w
+            }
+        }
+        NDArray s = memory.buffer;
+        switch (momentum) {
+            case NONE:
+                w.subi(g.muli(k.set(0, alpha)));         // w <- w - alpha * g
+                break;
+            case STANDARD:
+                s.muli(k.set(0, mu)).addi(g.muli(k.set(1, alpha)));   // s <- mu * s + alpha * g
+                w.subi(s);
+                break;
+            default:
+                s.muli(k.set(0, mu)).addi(g);            // m <- rho * m + g
+                try (NDArray rm = s.mul(k.set(1, mu))) {
+                    g.addi(rm);                          // g <- g + rho * m
+                }
+                w.subi(g.muli(k.set(2, alpha)));
+        }
+    }
+
+    /** Three 0-d float32 arrays whose values are written through their memory (no array per operation). */
+    private static final class Scalars {
+        private final NDManager manager;
+        private final NDArray[] arrays = new NDArray[3];
+        private final FloatBuffer[] values = new FloatBuffer[3];
+
+        Scalars(NDManager manager) {
+            this.manager = manager;
+            for (int i = 0; i < arrays.length; i++) {
+                arrays[i] = manager.zeros(new Shape(), DataType.FLOAT32, Device.cpu());
+                values[i] = arrays[i].toByteBuffer(true).asFloatBuffer();
+            }
+        }
+
+        NDArray set(int i, float value) {
+            values[i].put(0, value);
+            return arrays[i];
+        }
+    }
+
+    private Scalars scalars(NDArray weight) {
+        Scalars k = scalars;
+        if (k == null || k.manager != weight.getManager() || k.arrays[0].isReleased()) {
+            k = new Scalars(weight.getManager());
+            scalars = k;
+        }
+        return k;
     }
 
     /**

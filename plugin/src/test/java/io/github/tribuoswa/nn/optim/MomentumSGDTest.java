@@ -74,19 +74,25 @@ public class MomentumSGDTest {
     @Test
     public void updatesWorkWhateverTheThreadsGradMode() {
         boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         ai.djl.pytorch.jni.JniUtils.setGradMode(true); // libtorch's default in a new thread
+        Engines.setIntraOpThreads(2);
         try (NDManager manager = Engines.pytorch().newBaseManager()) {
             for (SGD.Momentum type : SGD.Momentum.values()) {
-                MomentumSGD opt = new MomentumSGD(new ScheduleTracker(new CyclicSchedule(0.2, 0.05, 3)), type, 0.9f, 0.01f);
-                NDArray weight = manager.create(new float[]{1f, -2f});
-                weight.setRequiresGradient(true);
-                opt.update("w", weight, manager.create(new float[]{0.5f, 0.5f}));
-                opt.update("w", weight, manager.create(new float[]{0.5f, -0.5f}));
-                org.junit.jupiter.api.Assertions.assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), type + " leaves grad mode as it was");
-                org.junit.jupiter.api.Assertions.assertNotEquals(1f, weight.toFloatArray()[0], type + " moved the weight");
+                for (long inPlaceMinSize : new long[]{Long.MAX_VALUE, 0}) {   // the Java kernel, the in-place passes
+                    MomentumSGD opt = new MomentumSGD(new ScheduleTracker(new CyclicSchedule(0.2, 0.05, 3)), type, 0.9f, 0.01f);
+                    opt.inPlaceMinSize = inPlaceMinSize;
+                    NDArray weight = manager.create(new float[]{1f, -2f});
+                    weight.setRequiresGradient(true);
+                    opt.update("w", weight, manager.create(new float[]{0.5f, 0.5f}));
+                    opt.update("w", weight, manager.create(new float[]{0.5f, -0.5f}));
+                    org.junit.jupiter.api.Assertions.assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), type + " leaves grad mode as it was");
+                    org.junit.jupiter.api.Assertions.assertNotEquals(1f, weight.toFloatArray()[0], type + " moved the weight");
+                }
             }
         } finally {
             ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+            Engines.setIntraOpThreads(threads);
         }
     }
 
@@ -96,8 +102,13 @@ public class MomentumSGDTest {
     }
 
     private static float[] fiveSteps(SGD.Momentum type, boolean direct, boolean transposed, int rows, int cols) {
+        return fiveSteps(type, direct, Long.MAX_VALUE, transposed, rows, cols);
+    }
+
+    private static float[] fiveSteps(SGD.Momentum type, boolean direct, long inPlaceMinSize, boolean transposed, int rows, int cols) {
         MomentumSGD opt = new MomentumSGD(new ScheduleTracker(new CyclicSchedule(0.2, 0.05, 3)), type, 0.9f, 0.01f);
         opt.directUpdates = direct;
+        opt.inPlaceMinSize = inPlaceMinSize;
         int n = rows * cols;
         float[] start = new float[n];
         for (int j = 0; j < n; j++) {
@@ -130,6 +141,31 @@ public class MomentumSGDTest {
         float[] direct = fiveSteps(SGD.Momentum.NESTEROV, true, false);
         for (int j = 0; j < composed.length; j++) {
             assertEquals(composed[j], direct[j], 1e-6, "NESTEROV weight " + j);
+        }
+    }
+
+    @Test
+    public void inPlaceEnginePassesEqualTheJavaKernelToRounding() {
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        Engines.setIntraOpThreads(2);  // the in-place passes are taken only with more than one thread
+        try {
+            for (SGD.Momentum type : SGD.Momentum.values()) {
+                float[] kernel = fiveSteps(type, true, Long.MAX_VALUE, false, 3, 1000);
+                float[] passes = fiveSteps(type, true, 0, false, 3, 1000);
+                float[] small = fiveSteps(type, true, 3001, false, 3, 1000);   // below the size: the Java kernel
+                org.junit.jupiter.api.Assertions.assertArrayEquals(kernel, small, type + " below the size");
+                for (int j = 0; j < kernel.length; j++) {
+                    assertEquals(kernel[j], passes[j], 1e-6, type + " weight " + j);
+                }
+                org.junit.jupiter.api.Assertions.assertNotEquals((float) Math.cos(1) * 2, passes[0], type + " moved the weight");
+                // the passes round differently (g + lambda * w is no fused multiply-add there): they ran
+                org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(kernel, passes), type + " took the in-place passes");
+            }
+            Engines.setIntraOpThreads(1);  // one thread: always the Java kernel
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fiveSteps(SGD.Momentum.STANDARD, true, Long.MAX_VALUE, false, 3, 1000),
+                    fiveSteps(SGD.Momentum.STANDARD, true, 0, false, 3, 1000), "one thread");
+        } finally {
+            Engines.setIntraOpThreads(threads);
         }
     }
 
