@@ -192,11 +192,17 @@ public final class Table1 {
         }
         List<Double> sgdBudgets = new ArrayList<>();
         for (String b : o.get("sgd-budgets", "1,1.25,1.5").split(",")) {
-            double v = Double.parseDouble(b);
-            if (Arrays.stream(BUDGETS).noneMatch(x -> x == v)) {
+            double v;
+            try {
+                v = Double.parseDouble(b);
+            } catch (NumberFormatException e) {
+                v = Double.NaN;
+            }
+            double budget = v;
+            if (Arrays.stream(BUDGETS).noneMatch(x -> x == budget)) {
                 throw new IllegalArgumentException("sgd-budgets = " + b + " is out of range; allowed: 1, 1.25, 1.5");
             }
-            sgdBudgets.add(v);
+            sgdBudgets.add(budget);
         }
         Initialisation init;
         try {
