@@ -6,13 +6,13 @@
 # "initialisation" section of docs/results.md (scripts/initialisation_report.py), beside the
 # default-initialised rows of Table 1.
 #
-#   scripts/initialisation.sh [--networks mlp:8,cnn:4] [--seeds 1,2,3]
+#   scripts/initialisation.sh [--networks mlp:8,cnn:4,preresnet8:4] [--seeds 1,2,3]
 #
 # Resumable (rows already in docs/results/initialisation-{djl,pytorch}.csv are skipped); logs go
 # to ~/.cache/tribuo-swa/initialisation/ (or $INITIALISATION_RUN_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-args=(--networks mlp:8,cnn:4 --seeds 1,2,3)
+args=(--networks mlp:8,cnn:4,preresnet8:4 --seeds 1,2,3)
 [ $# -gt 0 ] && args=("$@")
 run=${INITIALISATION_RUN_DIR:-$HOME/.cache/tribuo-swa/initialisation}
 status=0
