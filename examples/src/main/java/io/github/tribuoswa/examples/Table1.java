@@ -3,7 +3,7 @@ package io.github.tribuoswa.examples;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import io.github.tribuoswa.data.FashionMnist;
-import io.github.tribuoswa.nn.Initialisation;
+import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;

@@ -6,10 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import io.github.tribuoswa.nn.DenseData;
-import io.github.tribuoswa.nn.Engines;
-import io.github.tribuoswa.nn.ProgressLogger;
-import io.github.tribuoswa.nn.TrainingLoop;
+import io.github.tribuoswa.nn.core.DenseData;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.listen.DivergenceCheck;
+import io.github.tribuoswa.nn.listen.EpochStatistics;
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.network.Activation;
@@ -77,7 +78,7 @@ public class NativeMemoryIT {
             DefaultTrainingConfig config = new DefaultTrainingConfig(labels.loss())
                     .optOptimizer(new SGDFactory(SGD.Momentum.NESTEROV, 0.9, 1e-4).create(new ScheduleTracker(new CyclicSchedule(0.05, 0.005, 50))))
                     .optDevices(new Device[]{Device.cpu()})
-                    .addTrainingListeners(new ProgressLogger(0, 250, 20, true, false), new TrainingListenerAdapter() {
+                    .addTrainingListeners(new DivergenceCheck(0, 20), new EpochStatistics(0, 20, true), new TrainingListenerAdapter() {
                         int step;
 
                         @Override

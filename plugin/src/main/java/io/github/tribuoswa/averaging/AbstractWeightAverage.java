@@ -1,5 +1,7 @@
 package io.github.tribuoswa.averaging;
 
+import io.github.tribuoswa.util.Checks;
+
 /**
  * The state and checks shared by the averages: a double-precision average, its count, and the
  * validation of incoming weights. Subclasses say how one weight moves the average.
@@ -47,10 +49,9 @@ abstract class AbstractWeightAverage implements WeightAverage {
     @Override
     public void update(double[] weights) {
         checkLength(weights.length);
-        for (int j = 0; j < weights.length; j++) {
-            if (!Double.isFinite(weights[j])) {
-                throw nonFinite(j, weights[j]);
-            }
+        int bad = Checks.firstNonFinite(weights);
+        if (bad >= 0) {
+            throw nonFinite(bad, weights[bad]);
         }
         double beta = incomingWeight(count);
         for (int j = 0; j < mean.length; j++) {
@@ -65,10 +66,9 @@ abstract class AbstractWeightAverage implements WeightAverage {
         if (count < 1) {
             throw new IllegalArgumentException("count = " + count + " is out of range; allowed: integer >= 1");
         }
-        for (int j = 0; j < average.length; j++) {
-            if (!Double.isFinite(average[j])) {
-                throw nonFinite(j, average[j]);
-            }
+        int bad = Checks.firstNonFinite(average);
+        if (bad >= 0) {
+            throw nonFinite(bad, average[bad]);
         }
         System.arraycopy(average, 0, mean, 0, mean.length);
         this.count = count;

@@ -7,7 +7,7 @@ import io.github.tribuoswa.landscape.Plane;
 import io.github.tribuoswa.landscape.Plots;
 import io.github.tribuoswa.landscape.Scans;
 import io.github.tribuoswa.landscape.TrajectoryRecorder;
-import io.github.tribuoswa.nn.Checkpoints;
+import io.github.tribuoswa.nn.core.Checkpoints;
 import io.github.tribuoswa.nn.DJLModel;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;

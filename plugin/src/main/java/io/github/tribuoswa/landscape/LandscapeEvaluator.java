@@ -1,5 +1,6 @@
 package io.github.tribuoswa.landscape;
 
+import io.github.tribuoswa.nn.core.DenseBatches;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,12 +11,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.github.tribuoswa.nn.BatchNormRefresh;
+import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.DJLModel;
-import io.github.tribuoswa.nn.DenseData;
-import io.github.tribuoswa.nn.Engines;
-import io.github.tribuoswa.nn.NetworkWeights;
-import io.github.tribuoswa.nn.WeightsCodec;
+import io.github.tribuoswa.nn.core.DenseData;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.WeightsCodec;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -143,18 +144,13 @@ public final class LandscapeEvaluator implements AutoCloseable {
 
     private double[] lossAndError(DenseData data) {
         JniUtils.setGradMode(false);
-        int width = data.featureWidth();
         double loss = 0;
         long wrong = 0;
-        long[] dims = data.exampleShape().getShape();
         for (int start = 0; start < data.size(); start += batchSize) {
             int b = Math.min(batchSize, data.size() - start);
-            long[] shape = new long[dims.length + 1];
-            shape[0] = b;
-            System.arraycopy(dims, 0, shape, 1, dims.length);
             float[] logits;
             try (NDManager sub = manager.newSubManager()) {
-                NDArray x = sub.create(FloatBuffer.wrap(data.features(), start * width, b * width).slice(), new Shape(shape));
+                NDArray x = DenseBatches.slice(sub, data.features(), data.exampleShape(), start, b);
                 logits = block.forward(new ParameterStore(sub, false), new NDList(x), false).singletonOrThrow().toFloatArray();
             }
             for (int i = 0; i < b; i++) {

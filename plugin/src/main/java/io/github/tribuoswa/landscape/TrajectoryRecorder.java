@@ -2,8 +2,8 @@ package io.github.tribuoswa.landscape;
 
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import io.github.tribuoswa.nn.Checkpoints;
-import io.github.tribuoswa.nn.NetworkWeights;
+import io.github.tribuoswa.nn.core.Checkpoints;
+import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.util.AtomicFiles;
 
 import java.io.IOException;

@@ -1,5 +1,11 @@
 package io.github.tribuoswa.nn;
 
+import io.github.tribuoswa.nn.core.DenseBatches;
+import io.github.tribuoswa.nn.core.WeightsCodec;
+import io.github.tribuoswa.nn.core.Standardiser;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.DenseData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -126,15 +132,8 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
      */
     public Block newNetwork(NDManager manager) {
         Block block = network.build(inputShape, numOutputs);
-        block.initialize(manager, DataType.FLOAT32, batchShape(1));
+        block.initialize(manager, DataType.FLOAT32, DenseBatches.batchShape(inputShape, 1));
         return block;
-    }
-
-    private Shape batchShape(long batch) {
-        long[] dims = new long[inputShape.dimension() + 1];
-        dims[0] = batch;
-        System.arraycopy(inputShape.getShape(), 0, dims, 1, inputShape.dimension());
-        return new Shape(dims);
     }
 
     private Loaded load() {
@@ -169,7 +168,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
         Loaded l = load();
         JniUtils.setGradMode(false);
         try (NDManager m = l.manager.newSubManager()) {
-            NDArray input = m.create(FloatBuffer.wrap(x), batchShape(batch));
+            NDArray input = DenseBatches.slice(m, x, inputShape, 0, batch);
             NDList out = l.block.forward(new ParameterStore(m, false), new NDList(input), false);
             return out.singletonOrThrow().toFloatArray();
         }

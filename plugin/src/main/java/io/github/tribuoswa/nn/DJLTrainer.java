@@ -1,5 +1,6 @@
 package io.github.tribuoswa.nn;
 
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
@@ -50,7 +51,7 @@ public final class DJLTrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     }
 
     @Override
-    protected DJLModel<T> finish(Run<T> run) {
+    protected DJLModel<T> finish(TrainingRun<T> run) {
         return run.model("djl-" + network.getClass().getSimpleName());
     }
 

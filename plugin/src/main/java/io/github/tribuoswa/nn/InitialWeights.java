@@ -1,5 +1,7 @@
 package io.github.tribuoswa.nn;
 
+import io.github.tribuoswa.nn.core.WeightsCodec;
+import io.github.tribuoswa.nn.core.NetworkWeights;
 import ai.djl.nn.Block;
 import org.tribuo.Model;
 

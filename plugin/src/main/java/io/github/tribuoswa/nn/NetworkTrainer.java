@@ -2,72 +2,71 @@ package io.github.tribuoswa.nn;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.Pair;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
+import io.github.tribuoswa.nn.core.Checkpoints;
+import io.github.tribuoswa.nn.core.DenseBatches;
+import io.github.tribuoswa.nn.core.DenseData;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.Initialisation;
+import io.github.tribuoswa.nn.core.Standardiser;
+import io.github.tribuoswa.nn.core.Stateful;
+import io.github.tribuoswa.nn.core.TrainingLoop;
+import io.github.tribuoswa.nn.core.WeightCollector;
+import io.github.tribuoswa.nn.listen.CheckpointListener;
+import io.github.tribuoswa.nn.listen.DivergenceCheck;
+import io.github.tribuoswa.nn.listen.EpochStatistics;
+import io.github.tribuoswa.nn.listen.ProgressReporter;
+import io.github.tribuoswa.nn.listen.TelemetryListener;
 import io.github.tribuoswa.nn.network.NetworkFactory;
-import io.github.tribuoswa.nn.optim.MomentumSGD;
 import io.github.tribuoswa.nn.optim.OptimiserFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.optim.ScheduleTracker;
-import io.github.tribuoswa.nn.swa.FGEListener;
-import io.github.tribuoswa.nn.swa.SWAListener;
-import io.github.tribuoswa.nn.swa.WeightCollector;
-import io.github.tribuoswa.protos.CheckpointProto;
-import io.github.tribuoswa.protos.WeightsProto;
 import io.github.tribuoswa.schedule.ConstantSchedule;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.telemetry.TelemetrySource;
-import io.github.tribuoswa.telemetry.TrainingTelemetry;
-import io.opentelemetry.api.OpenTelemetry;
-import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.util.Checks;
+import io.opentelemetry.api.OpenTelemetry;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
-import org.tribuo.ImmutableFeatureMap;
-import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
-import org.tribuo.provenance.ModelProvenance;
 import org.tribuo.provenance.TrainerProvenance;
 import org.tribuo.provenance.impl.TrainerProvenanceImpl;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.logging.Logger;
 
 /**
  * The common part of the plugin's Tribuo trainers for DJL networks ({@link DJLTrainer}, and the
- * SWA and FGE trainers): the hyper-parameters every run has, the conversion of the data, the
- * one {@link TrainingLoop}, checkpoints and resume. A subclass says only what it adds: the
- * schedule of the run, the weight collectors (DJL listeners) attached to the loop, and how the
- * trained network becomes a Tribuo model.
+ * SWA and FGE trainers): the hyper-parameters every run has; it converts the data, assembles
+ * the run's DJL listeners (divergence check, epoch statistics, progress, telemetry, the
+ * subclass's weight collectors, observers, checkpointing, epoch models) and calls the one
+ * {@link TrainingLoop}. A subclass says only what it adds: the schedule of the run, its
+ * weight collectors, and how the trained network becomes a Tribuo model. It names no method.
  * <p>
  * <b>Checkpoints.</b> With {@code checkpointDirectory} set, the run writes
  * {@code run-N.checkpoint} there (N: the trainer's invocation) after every epoch and at every
- * SWA average update or FGE snapshot: all weights, the optimiser's momentum, the running
- * average and its count, the FGE snapshots, and the step count; the random state is the run's
+ * weight collection ({@link CheckpointListener}): all weights, the step count and the state of
+ * every {@link Stateful} piece (the optimiser's moments, each collector's average or
+ * snapshots), each saved by the piece itself; the random state is the run's
  * seed, from which every epoch's shuffle and every step's engine seed are derived. Writes are
  * atomic. Training again with the same configuration and data resumes from the checkpoint and
  * ends with the same weights, bit for bit on CPU, as an uninterrupted run. A checkpoint from
@@ -132,8 +131,8 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
 
     private SplittableRandom rng;
     private int invocationCount = 0;
-    private final transient List<TrainingListener> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final transient List<EpochModelRequest<M>> epochModels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final transient List<TrainingListener> observers = new CopyOnWriteArrayList<>();
+    private final transient List<EpochModels.Request<M>> epochModels = new CopyOnWriteArrayList<>();
     private transient volatile OpenTelemetry openTelemetry;
 
     /**
@@ -188,9 +187,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         }
         if (initialModel == null) {
             initialModel = "";
-        }
-        if (!checkpointDirectory.isEmpty() && !(optimiser instanceof SGDFactory)) {
-            throw Checks.outOfRange(this, "optimiser", optimiser, "SGDFactory when checkpointDirectory is set (Adam's state is internal to DJL)");
         }
         this.rng = new SplittableRandom(seed);
     }
@@ -252,16 +248,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         void onEpochModel(int epoch, M model);
     }
 
-    private static final class EpochModelRequest<M> {
-        private final IntPredicate epochs;
-        private final EpochModelListener<? super M> listener;
-
-        private EpochModelRequest(IntPredicate epochs, EpochModelListener<? super M> listener) {
-            this.epochs = epochs;
-            this.listener = listener;
-        }
-    }
-
     /**
      * Asks every run of this trainer for the model it would have returned had it ended after
      * each epoch e (1 &le; e &lt; epochs) where {@code epochs.test(e)}: SWA's w_SWA (BatchNorm
@@ -276,7 +262,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      * @param listener The receiver.
      */
     public void addEpochModelListener(IntPredicate epochs, EpochModelListener<? super M> listener) {
-        epochModels.add(new EpochModelRequest<>(epochs, listener));
+        epochModels.add(new EpochModels.Request<>(epochs, listener));
     }
 
     /**
@@ -327,129 +313,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      * @param run The finished run.
      * @return The model.
      */
-    protected abstract M finish(Run<T> run);
-
-    /**
-     * A finished training run, as the subclass's {@link #finish} sees it.
-     * @param <T> The output type.
-     */
-    public static final class Run<T extends Output<T>> {
-        private final NetworkTrainer<T, ?> trainer;
-        private final Dataset<T> dataset;
-        private final DenseData data;
-        private final Standardiser standardiser;
-        private final Block block;
-        private final NDManager manager;
-        private final List<WeightCollector> collectors;
-        private final TrainerProvenance trainerProvenance;
-        private final Map<String, Provenance> runProvenance;
-        private final TrainingTelemetry telemetry;
-
-        Run(NetworkTrainer<T, ?> trainer, Dataset<T> dataset, DenseData data, Standardiser standardiser, Block block, NDManager manager,
-            List<WeightCollector> collectors, TrainerProvenance trainerProvenance, Map<String, Provenance> runProvenance,
-            TrainingTelemetry telemetry) {
-            this.telemetry = telemetry;
-            this.trainer = trainer;
-            this.dataset = dataset;
-            this.data = data;
-            this.standardiser = standardiser;
-            this.block = block;
-            this.manager = manager;
-            this.collectors = collectors;
-            this.trainerProvenance = trainerProvenance;
-            this.runProvenance = runProvenance;
-        }
-
-        private Run<T> withCollectors(List<WeightCollector> others) {
-            return new Run<>(trainer, dataset, data, standardiser, block, manager, others, trainerProvenance, runProvenance, telemetry);
-        }
-
-        /**
-         * The run's telemetry (spans for work done after training, such as the BatchNorm refresh).
-         * @return The telemetry.
-         */
-        public TrainingTelemetry telemetry() {
-            return telemetry;
-        }
-
-        /**
-         * The trained network.
-         * @return The block.
-         */
-        public Block block() {
-            return block;
-        }
-
-        /**
-         * A manager on the network's device.
-         * @return The manager.
-         */
-        public NDManager manager() {
-            return manager;
-        }
-
-        /**
-         * The training data as dense arrays (standardised if the trainer standardises).
-         * @return The data.
-         */
-        public DenseData data() {
-            return data;
-        }
-
-        /**
-         * The collectors that were attached.
-         * @return The collectors.
-         */
-        public List<WeightCollector> collectors() {
-            return collectors;
-        }
-
-        /**
-         * The training dataset.
-         * @return The dataset.
-         */
-        public Dataset<T> dataset() {
-            return dataset;
-        }
-
-        /**
-         * The trainer's provenance for this run.
-         * @return The provenance.
-         */
-        public TrainerProvenance trainerProvenance() {
-            return trainerProvenance;
-        }
-
-        /**
-         * A model of the network with the given weights (every parameter, in network order).
-         * @param weights The weights.
-         * @param name The model name.
-         * @return The model.
-         */
-        public DJLModel<T> model(WeightsProto weights, String name) {
-            ModelProvenance provenance = new ModelProvenance(DJLModel.class.getName(), OffsetDateTime.now(),
-                    dataset.getProvenance(), trainerProvenance, runProvenance);
-            return new DJLModel<>(name, provenance, dataset.getFeatureIDMap(), dataset.getOutputIDInfo(), trainer.network,
-                    trainer.featureConverter, trainer.outputConverter, data.exampleShape(), weights, standardiser, trainer.device);
-        }
-
-        /**
-         * A model of the network with its current weights.
-         * @param name The model name.
-         * @return The model.
-         */
-        public DJLModel<T> model(String name) {
-            return model(WeightsCodec.encode(block), name);
-        }
-
-        /**
-         * The batch size of the run.
-         * @return The batch size.
-         */
-        public int batchSize() {
-            return trainer.batchSize;
-        }
-    }
+    protected abstract M finish(TrainingRun<T> run);
 
     @Override
     public M train(Dataset<T> examples) {
@@ -478,11 +342,9 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             invocation = this.invocationCount++;
         }
         long runSeed = localRng.nextLong();
-        ImmutableFeatureMap featureMap = examples.getFeatureIDMap();
-        ImmutableOutputInfo<T> outputInfo = examples.getOutputIDInfo();
         List<Example<T>> list = new ArrayList<>(examples.size());
         examples.forEach(list::add);
-        DenseData data = DenseData.of(list, featureConverter, outputConverter, featureMap, outputInfo);
+        DenseData data = DenseData.of(list, featureConverter, outputConverter, examples.getFeatureIDMap(), examples.getOutputIDInfo());
         Standardiser standardiser = standardise ? Standardiser.fit(data) : null;
         if (standardiser != null) {
             standardiser.apply(data.features());
@@ -490,71 +352,52 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         int stepsPerEpoch = TrainingLoop.stepsPerEpoch(data.size(), batchSize);
         LearningRateSchedule runSchedule = runSchedule(stepsPerEpoch);
         List<WeightCollector> collectors = collectors(runSchedule, stepsPerEpoch);
-        Checkpoints checkpoints = checkpointDirectory.isEmpty() ? null
-                : new Checkpoints(Path.of(checkpointDirectory).resolve("run-" + invocation + ".checkpoint"),
-                fingerprint(trainerProvenance, invocation, runSeed, data));
-        CheckpointProto resume = checkpoints == null ? null : checkpoints.read().orElse(null);
-        long startStep = resume == null ? 0 : resume.getStepsDone();
+        CheckpointListener checkpointing = checkpointDirectory.isEmpty() ? null
+                : new CheckpointListener(new Checkpoints(Path.of(checkpointDirectory).resolve("run-" + invocation + ".checkpoint"),
+                Checkpoints.fingerprint(identity(trainerProvenance, invocation, runSeed), data)), stepsPerEpoch);
+        long startStep = checkpointing == null ? 0 : checkpointing.startStep();
 
         Engines.setIntraOpThreads(intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors());
         Device dev = Engines.device(this, device);
         Engines.pytorch().setRandomSeed(TrainingLoop.stepSeed(runSeed, -1));
-        Block block = network.build(data.exampleShape(), outputConverter.numOutputs(outputInfo));
+        Block block = network.build(data.exampleShape(), outputConverter.numOutputs(examples.getOutputIDInfo()));
         try (Model model = Model.newInstance("tribuo-swa", dev, Engines.ENGINE)) {
             model.setBlock(block);
             Optimizer opt = optimiser.create(new ScheduleTracker(runSchedule), Math.toIntExact(startStep));
-            ProgressLogger progress = new ProgressLogger(startStep, epochs, stepsPerEpoch, outputConverter instanceof LabelConverter, progressBar);
-            Map<String, String> hyperParameters = new TreeMap<>();
-            trainerProvenance.getConfiguredParameters().forEach((k, v) -> hyperParameters.put(k, String.valueOf(v)));
-            OpenTelemetry otel = Telemetry.resolve(openTelemetry != null ? openTelemetry : (telemetry != null ? telemetry.openTelemetry() : null));
-            TrainingTelemetry tel = new TrainingTelemetry(otel, method(), getClass().getSimpleName(), hyperParameters, data.size(),
-                    dev.toString(), runSchedule, stepsPerEpoch, (long) epochs * stepsPerEpoch, startStep, progress);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(outputConverter.loss())
-                    .optOptimizer(opt)
-                    .optDevices(new Device[]{dev})
-                    .addTrainingListeners(progress, tel);
+            List<Stateful> state = new ArrayList<>();
+            if (checkpointing != null) {
+                if (!(opt instanceof Stateful)) {
+                    throw Checks.outOfRange(this, "optimiser", optimiser, "an optimiser whose state can be checkpointed (Stateful) when checkpointDirectory is set");
+                }
+                state.add((Stateful) opt);
+                state.addAll(collectors);
+            }
+            EpochStatistics stats = new EpochStatistics(startStep, stepsPerEpoch, outputConverter instanceof LabelConverter);
+            TelemetryListener tel = telemetry(trainerProvenance, data.size(), dev, runSchedule, stepsPerEpoch, startStep, stats);
+            List<TrainingListener> listeners = new ArrayList<>(List.of(new DivergenceCheck(startStep, stepsPerEpoch), stats,
+                    new ProgressReporter(stats, epochs, stepsPerEpoch, progressBar), tel));
             for (WeightCollector c : collectors) {
-                config.addTrainingListeners(c);
+                listeners.add(c);
                 c.addCollectionListener(tel);
             }
-            for (TrainingListener l : observers) {
-                config.addTrainingListeners(l);
+            listeners.addAll(observers);
+            if (checkpointing != null) {
+                listeners.add(checkpointing);
+                collectors.forEach(c -> c.addCollectionListener(checkpointing));
             }
-            if (checkpoints != null) {
-                config.addTrainingListeners(new TrainingListenerAdapter() {
-                    private long epochsDone = startStep / stepsPerEpoch;
-
-                    @Override
-                    public void onEpoch(Trainer trainer) {
-                        epochsDone++;
-                        writeCheckpoint(checkpoints, block, opt, collectors, epochsDone * stepsPerEpoch, false);
-                    }
-                });
-                for (WeightCollector c : collectors) {
-                    c.addCollectionListener((k, count) -> writeCheckpoint(checkpoints, block, opt, collectors, k, true));
-                }
-            }
+            TrainingRun.Setup<T> setup = new TrainingRun.Setup<>(network, featureConverter, outputConverter, device, batchSize);
+            Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, block,
+                    trainer.getManager(), collectors, trainerProvenance, runProvenance, tel);
             if (!epochModels.isEmpty()) {
-                config.addTrainingListeners(new TrainingListenerAdapter() {
-                    private int epochsDone = Math.toIntExact(startStep / stepsPerEpoch);
-
-                    @Override
-                    public void onEpoch(Trainer trainer) {
-                        epochsDone++;
-                        deliverEpochModel(epochsDone, new Run<>(NetworkTrainer.this, examples, data, standardiser, block,
-                                trainer.getManager(), collectors, trainerProvenance, runProvenance, tel));
-                    }
-                });
+                listeners.add(new EpochModels<>(epochModels, runOf, this::finish, epochs, Math.toIntExact(startStep / stepsPerEpoch)));
             }
+            DefaultTrainingConfig config = new DefaultTrainingConfig(outputConverter.loss()).optOptimizer(opt).optDevices(new Device[]{dev})
+                    .addTrainingListeners(listeners.toArray(new TrainingListener[0]));
             try (Trainer trainer = model.newTrainer(config)) {
                 try {
-                    long[] dims = new long[data.exampleShape().dimension() + 1];
-                    dims[0] = Math.min(batchSize, data.size());
-                    System.arraycopy(data.exampleShape().getShape(), 0, dims, 1, data.exampleShape().dimension());
-                    trainer.initialize(new Shape(dims));
-                    if (resume != null) {
-                        restore(resume, block, opt, collectors);
-                        logger.info("Resuming from " + checkpoints.file() + " after " + startStep + " steps");
+                    trainer.initialize(DenseBatches.batchShape(data.exampleShape(), Math.min(batchSize, data.size())));
+                    if (checkpointing != null && checkpointing.resume(block, state)) {
+                        logger.info("Resuming from " + checkpointing.file() + " after " + startStep + " steps");
                     } else {
                         prepare(block, runSeed);
                     }
@@ -564,8 +407,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     for (WeightCollector c : collectors) {
                         c.finish(block);
                     }
-                    return finish(new Run<>(this, examples, data, standardiser, block, trainer.getManager(), collectors,
-                            trainerProvenance, runProvenance, tel));
+                    return finish(runOf.apply(trainer));
                 } catch (RuntimeException | Error e) {
                     tel.fail(e);
                     throw e;
@@ -574,117 +416,27 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         }
     }
 
-    private void deliverEpochModel(int epoch, Run<T> run) {
-        if (epoch >= epochs) {
-            return;
-        }
-        List<EpochModelRequest<M>> wanted = new ArrayList<>();
-        for (EpochModelRequest<M> r : epochModels) {
-            if (r.epochs.test(epoch)) {
-                wanted.add(r);
-            }
-        }
-        if (wanted.isEmpty()) {
-            return;
-        }
-        List<WeightCollector> copies = new ArrayList<>();
-        for (WeightCollector c : run.collectors()) {
-            WeightCollector copy = c.detachedCopy();
-            copy.finish(run.block());
-            if (copy.collections() == 0) {
-                return;
-            }
-            copies.add(copy);
-        }
-        Run<T> ended = run.withCollectors(copies);
-        float[] weights = NetworkWeights.read(run.block(), NetworkWeights.Selection.ALL);
-        for (EpochModelRequest<M> r : wanted) {
-            M epochModel;
-            try {
-                epochModel = finish(ended);
-            } finally {
-                NetworkWeights.write(run.block(), NetworkWeights.Selection.ALL, weights);
-            }
-            r.listener.onEpochModel(epoch, epochModel);
-        }
-    }
-
-    private static List<Parameter> trainable(Block block) {
-        List<Parameter> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : NetworkWeights.parameters(block, NetworkWeights.Selection.TRAINABLE)) {
-            out.add(p.getValue());
-        }
-        return out;
-    }
-
-    private static void writeCheckpoint(Checkpoints checkpoints, Block block, Optimizer opt, List<WeightCollector> collectors,
-                                        long stepsDone, boolean visited) {
-        float[] weights = NetworkWeights.read(block, NetworkWeights.Selection.ALL);
-        for (float w : weights) {
-            if (!Float.isFinite(w)) {
-                throw new IllegalStateException("The weights after step " + stepsDone + " are not finite; training diverged. The last good checkpoint "
-                        + checkpoints.file() + " was kept");
-            }
-        }
-        CheckpointProto.Builder b = CheckpointProto.newBuilder()
-                .setStepsDone(stepsDone)
-                .setVisitedCurrent(visited)
-                .setWeights(WeightsCodec.encode(block, weights));
-        for (float[] state : ((MomentumSGD) opt).state(trainable(block))) {
-            b.addOptimiserState(Checkpoints.floats(state));
-        }
-        for (WeightCollector c : collectors) {
-            if (c instanceof SWAListener && ((SWAListener) c).average() != null) {
-                b.setAverage(Checkpoints.doubles(((SWAListener) c).average().average()));
-                b.setAverageCount(((SWAListener) c).average().count());
-            } else if (c instanceof FGEListener) {
-                for (float[] s : ((FGEListener) c).snapshots()) {
-                    b.addSnapshots(Checkpoints.floats(s));
-                }
-                b.addAllSnapshotSteps(((FGEListener) c).snapshotSteps());
-            }
-        }
-        checkpoints.write(b);
-    }
-
-    private static void restore(CheckpointProto cp, Block block, Optimizer opt, List<WeightCollector> collectors) {
-        NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(cp.getWeights(), block));
-        List<float[]> state = new ArrayList<>();
-        cp.getOptimiserStateList().forEach(bytes -> state.add(Checkpoints.floats(bytes)));
-        ((MomentumSGD) opt).restore(trainable(block), state);
-        for (WeightCollector c : collectors) {
-            c.resumeAt(cp.getStepsDone(), cp.getVisitedCurrent());
-            if (c instanceof SWAListener && cp.getAverageCount() > 0) {
-                SWAListener swa = (SWAListener) c;
-                double[] mean = Checkpoints.doubles(cp.getAverage());
-                swa.restore(swa.newAverage(mean.length));
-                swa.average().restore(mean, cp.getAverageCount());
-            } else if (c instanceof FGEListener) {
-                List<float[]> snaps = new ArrayList<>();
-                cp.getSnapshotsList().forEach(bytes -> snaps.add(Checkpoints.floats(bytes)));
-                ((FGEListener) c).restore(snaps, cp.getSnapshotStepsList());
-            }
-        }
+    private TelemetryListener telemetry(TrainerProvenance provenance, int examples, Device dev, LearningRateSchedule runSchedule,
+                                        int stepsPerEpoch, long startStep, EpochStatistics stats) {
+        Map<String, String> hyperParameters = new TreeMap<>();
+        provenance.getConfiguredParameters().forEach((k, v) -> hyperParameters.put(k, String.valueOf(v)));
+        OpenTelemetry otel = Telemetry.resolve(openTelemetry != null ? openTelemetry : (telemetry != null ? telemetry.openTelemetry() : null));
+        return new TelemetryListener(otel, method(), getClass().getSimpleName(), hyperParameters, examples, dev.toString(), runSchedule,
+                stepsPerEpoch, (long) epochs * stepsPerEpoch, startStep, stats);
     }
 
     /**
-     * What a checkpoint must match: the trainer's configuration (without the checkpoint
-     * directory), the invocation and seed of the run, and the data.
+     * What a checkpoint must belong to: the trainer's class and configuration (without the
+     * checkpoint directory), the invocation and the seed of the run.
      */
-    private String fingerprint(TrainerProvenance provenance, int invocation, long runSeed, DenseData data) {
+    private String identity(TrainerProvenance provenance, int invocation, long runSeed) {
         Map<String, String> config = new TreeMap<>();
         provenance.getConfiguredParameters().forEach((k, v) -> {
             if (!k.equals("checkpointDirectory")) {
                 config.put(k, String.valueOf(v));
             }
         });
-        String text = getClass().getName() + config + "|invocation=" + invocation + "|seed=" + runSeed;
-        ByteBuffer buf = ByteBuffer.allocate(8 * 4 + (data.features().length + data.targets().length) * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(data.size()).putLong(data.featureWidth()).putLong(data.targetWidth()).putLong(text.hashCode());
-        buf.asFloatBuffer().put(data.features()).put(data.targets());
-        byte[] dataHash = WeightsCodec.sha256(buf.array());
-        byte[] all = WeightsCodec.sha256((text + HexFormat.of().formatHex(dataHash)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(all);
+        return getClass().getName() + config + "|invocation=" + invocation + "|seed=" + runSeed;
     }
 
     @Override

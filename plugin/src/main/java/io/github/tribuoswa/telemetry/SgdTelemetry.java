@@ -2,9 +2,6 @@ package io.github.tribuoswa.telemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleGauge;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -13,16 +10,14 @@ import io.opentelemetry.context.Context;
 /**
  * OpenTelemetry for SWA on Tribuo's own SGD models ({@link io.github.tribuoswa.sgd.SWAOptimiser}):
  * the run span (method {@code swa}), a short span per average update, and the learning-rate
- * gauge, step counter and average counter, with the names of {@link TrainingTelemetry}. Never
+ * gauge, step counter and average counter, with the plugin's {@link Instruments}. Never
  * fails training.
  */
 public final class SgdTelemetry {
 
     private final Tracer tracer;
     private final Attributes metricAttributes = Attributes.of(Telemetry.METHOD, "swa");
-    private final DoubleGauge learningRate;
-    private final LongCounter steps;
-    private final LongCounter averages;
+    private final Instruments instruments;
     private Span run;
 
     /**
@@ -33,10 +28,7 @@ public final class SgdTelemetry {
      */
     public SgdTelemetry(OpenTelemetry otel, String optimiser, int parameters) {
         this.tracer = Telemetry.tracer(otel);
-        Meter meter = Telemetry.meter(otel);
-        this.learningRate = meter.gaugeBuilder(Telemetry.PREFIX + "learning_rate").setDescription("Learning rate of the current step").build();
-        this.steps = meter.counterBuilder(Telemetry.PREFIX + "steps").setDescription("Optimiser steps").setUnit("{step}").build();
-        this.averages = meter.counterBuilder(Telemetry.PREFIX + "averages").setDescription("SWA average updates").setUnit("{update}").build();
+        this.instruments = new Instruments(otel);
         Telemetry.safely(() -> run = tracer.spanBuilder(Telemetry.SPAN_RUN)
                 .setAttribute(Telemetry.METHOD, "swa")
                 .setAttribute(Telemetry.TRAINER, "SWAOptimiser")
@@ -51,8 +43,8 @@ public final class SgdTelemetry {
      */
     public void step(double rate) {
         Telemetry.safely(() -> {
-            learningRate.set(rate, metricAttributes);
-            steps.add(1, metricAttributes);
+            instruments.learningRate.set(rate, metricAttributes);
+            instruments.steps.add(1, metricAttributes);
         });
     }
 
@@ -67,7 +59,7 @@ public final class SgdTelemetry {
                 tracer.spanBuilder(Telemetry.SPAN_AVERAGE).setParent(Context.root().with(run))
                         .setAttribute(Telemetry.ITERATION, k).setAttribute(Telemetry.MODELS_AVERAGED, count).startSpan().end();
             }
-            averages.add(1, metricAttributes);
+            instruments.collections(Telemetry.METRIC_AVERAGES).add(1, metricAttributes);
         });
     }
 

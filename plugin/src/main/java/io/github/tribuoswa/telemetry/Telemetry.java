@@ -53,6 +53,11 @@ public final class Telemetry {
     /** Span of the BatchNorm refresh. */
     public static final String SPAN_BN_REFRESH = PREFIX + "batchnorm_refresh";
 
+    /** Counter of SWA average updates. */
+    public static final String METRIC_AVERAGES = PREFIX + "averages";
+    /** Counter of FGE snapshots. */
+    public static final String METRIC_SNAPSHOTS = PREFIX + "snapshots";
+
     /** Method: sgd, swa or fge. */
     public static final AttributeKey<String> METHOD = AttributeKey.stringKey(PREFIX + "method");
     /** Trainer class. */

@@ -101,4 +101,33 @@ public final class Checks {
         }
         return value;
     }
+
+    /**
+     * The index of the first value that is NaN or infinite: the one finite check of weights
+     * and averages.
+     * @param values The values.
+     * @return The index, or &minus;1 if all are finite.
+     */
+    public static int firstNonFinite(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The index of the first value that is NaN or infinite.
+     * @param values The values.
+     * @return The index, or &minus;1 if all are finite.
+     */
+    public static int firstNonFinite(double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

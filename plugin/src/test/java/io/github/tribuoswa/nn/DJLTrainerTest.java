@@ -1,5 +1,7 @@
 package io.github.tribuoswa.nn;
 
+import io.github.tribuoswa.nn.core.Initialisation;
+import io.github.tribuoswa.nn.core.Engines;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;

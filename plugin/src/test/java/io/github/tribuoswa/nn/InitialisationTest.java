@@ -1,5 +1,7 @@
 package io.github.tribuoswa.nn;
 
+import io.github.tribuoswa.nn.core.Initialisation;
+import io.github.tribuoswa.nn.core.Engines;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;

@@ -8,17 +8,17 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.examples.Options;
-import io.github.tribuoswa.nn.DenseData;
-import io.github.tribuoswa.nn.Engines;
-import io.github.tribuoswa.nn.ProgressLogger;
-import io.github.tribuoswa.nn.TrainingLoop;
+import io.github.tribuoswa.nn.core.DenseData;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.listen.EpochStatistics;
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.optim.ScheduleTracker;
 import io.github.tribuoswa.schedule.CyclicSchedule;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
-import io.github.tribuoswa.telemetry.TrainingTelemetry;
+import io.github.tribuoswa.nn.listen.TelemetryListener;
 import io.opentelemetry.api.OpenTelemetry;
 import org.tribuo.Example;
 import org.tribuo.MutableDataset;
@@ -34,7 +34,7 @@ import java.util.Map;
  * Benchmark (a program, not a test): the cost of the telemetry listener when no OpenTelemetry
  * SDK is installed. Trains the MLP of {@link TrainingThroughput} (the network whose steps are
  * shortest, so any per-step overhead shows most) with the training loop and its progress
- * logger, with and without a {@link TrainingTelemetry} on {@code OpenTelemetry.noop()}, runs
+ * logger, with and without a {@link TelemetryListener} on {@code OpenTelemetry.noop()}, runs
  * interleaved (ABBA) after three warm-up runs of each, and prints steps/s of each and their ratio
  * (medians); then times the listener alone, called a million times, to give its cost per step
  * without the noise of training.
@@ -86,7 +86,7 @@ public final class TelemetryOverhead {
             }
         }
         // the listener's own cost per step, called directly (no training around it)
-        TrainingTelemetry alone = new TrainingTelemetry(OpenTelemetry.noop(), "swa", "benchmark", Map.of(), dense.size(), "cpu()",
+        TelemetryListener alone = new TelemetryListener(OpenTelemetry.noop(), "swa", "benchmark", Map.of(), dense.size(), "cpu()",
                 new CyclicSchedule(0.05, 0.01, steps), steps, Long.MAX_VALUE, 0, null);
         double nsPerStep = 0;
         for (int rep = 0; rep < 5; rep++) {
@@ -115,14 +115,14 @@ public final class TelemetryOverhead {
         Engines.pytorch().setRandomSeed(seed);
         try (Model model = Model.newInstance("overhead", Device.cpu(), Engines.ENGINE)) {
             model.setBlock(TrainingThroughput.network("mlp").build(dense.exampleShape(), 10));
-            ProgressLogger progress = new ProgressLogger(0, epochs, steps, true, false);
+            EpochStatistics progress = new EpochStatistics(0, steps, true);
             Optimizer optimizer = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4).create(new ScheduleTracker(schedule));
             DefaultTrainingConfig config = new DefaultTrainingConfig(labels.loss())
                     .optOptimizer(optimizer)
                     .optDevices(new Device[]{Device.cpu()})
                     .addTrainingListeners(progress);
             if (traced) {
-                config.addTrainingListeners(new TrainingTelemetry(OpenTelemetry.noop(), "swa", "benchmark", Map.of(), dense.size(), "cpu()",
+                config.addTrainingListeners(new TelemetryListener(OpenTelemetry.noop(), "swa", "benchmark", Map.of(), dense.size(), "cpu()",
                         schedule, steps, (long) epochs * steps, 0, progress));
             }
             try (Trainer trainer = model.newTrainer(config)) {

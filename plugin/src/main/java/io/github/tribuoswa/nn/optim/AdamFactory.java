@@ -6,7 +6,8 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.util.Checks;
 
 /**
- * Adam (Kingma and Ba 2015), DJL's implementation, with weight decay.
+ * Adam (Kingma and Ba 2015) with weight decay: DJL's update, with state a checkpoint saves
+ * ({@link AdamOptimizer}).
  */
 public final class AdamFactory implements OptimiserFactory {
 
@@ -52,8 +53,7 @@ public final class AdamFactory implements OptimiserFactory {
 
     @Override
     public Optimizer create(Tracker learningRate, int beginNumUpdate) {
-        return Optimizer.adam().optLearningRateTracker(learningRate).optBeginNumUpdate(beginNumUpdate).optBeta1((float) beta1).optBeta2((float) beta2)
-                .optEpsilon((float) epsilon).optWeightDecays((float) weightDecay).build();
+        return new AdamOptimizer(learningRate, (float) beta1, (float) beta2, (float) epsilon, (float) weightDecay, beginNumUpdate);
     }
 
     @Override

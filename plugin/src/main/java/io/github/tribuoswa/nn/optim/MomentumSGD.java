@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.github.tribuoswa.nn.core.Stateful;
 import org.tribuo.math.optimisers.SGD;
 
 import ai.djl.nn.Parameter;
@@ -50,14 +51,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * update (as DJL's own optimizers do), and the momentum buffers are the only state: s = α·m for
  * STANDARD on PyTorch, m otherwise. Rates must be positive.
  */
-public final class MomentumSGD extends Optimizer {
+public final class MomentumSGD extends Optimizer implements Stateful {
 
     private final Tracker learningRate;
     private final SGD.Momentum momentum;
     private final float rho;
     private final float weightDecay;
 
-    private final Map<String, NDArray> buffers = new ConcurrentHashMap<>();
+    private final ParameterBuffers buffers = new ParameterBuffers();
     /** Per parameter, the last weight array seen and the views of its memory. */
     private final Map<String, CpuMemory> cpuMemory = new ConcurrentHashMap<>();
     private volatile Scalars scalars;
@@ -185,8 +186,7 @@ public final class MomentumSGD extends Optimizer {
     }
 
     private NDArray buffer(String parameterId, NDArray weight) {
-        // zeros of the shape, not zerosLike (which keeps the weight's strides): always contiguous
-        return buffers.computeIfAbsent(parameterId, k -> weight.getManager().zeros(weight.getShape(), weight.getDataType(), weight.getDevice()));
+        return buffers.get(parameterId, weight);
     }
 
     /**
@@ -349,39 +349,30 @@ public final class MomentumSGD extends Optimizer {
         }
     }
 
-    /**
-     * The momentum buffers of parameters, in the given order (for checkpoints).
-     * @param parameters The trainable parameters.
-     * @return One array per parameter; empty where no buffer exists yet.
-     */
-    public List<float[]> state(List<Parameter> parameters) {
-        List<float[]> out = new ArrayList<>(parameters.size());
-        for (Parameter p : parameters) {
-            NDArray m = buffers.get(p.getId());
-            out.add(m == null ? new float[0] : m.toFloatArray());
-        }
-        return out;
+    @Override
+    public String stateName() {
+        return "optimiser";
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
     }
 
     /**
-     * Restores momentum buffers saved by {@link #state}.
-     * @param parameters The trainable parameters, in the same order.
-     * @param state The buffers.
+     * The momentum buffers of every trainable parameter, in network order (s = α·m for
+     * STANDARD on PyTorch, m otherwise).
      */
-    public void restore(List<Parameter> parameters, List<float[]> state) {
-        if (parameters.size() != state.size()) {
-            throw new IllegalArgumentException("Optimiser state for " + state.size() + " parameters, the network has " + parameters.size());
+    @Override
+    public byte[] saveState(StateContext run) {
+        return ParameterBuffers.save(run.network(), buffers);
+    }
+
+    @Override
+    public void restoreState(int version, byte[] state, StateContext run) {
+        if (version != stateVersion()) {
+            throw new IllegalStateException("state 'optimiser' of MomentumSGD has version " + version + "; this release reads " + stateVersion());
         }
-        for (int i = 0; i < parameters.size(); i++) {
-            float[] values = state.get(i);
-            if (values.length == 0) {
-                continue;
-            }
-            NDArray weight = parameters.get(i).getArray();
-            if (values.length != weight.size()) {
-                throw new IllegalArgumentException("Optimiser state of parameter " + i + " has " + values.length + " values, the parameter " + weight.size());
-            }
-            buffers.put(parameters.get(i).getId(), weight.getManager().create(values, weight.getShape()));
-        }
+        ParameterBuffers.restore("optimiser", state, run.network(), buffers);
     }
 }

@@ -1,12 +1,22 @@
 package io.github.tribuoswa.nn.swa;
 
+import io.github.tribuoswa.nn.core.WeightCollector;
 import ai.djl.nn.Block;
-import io.github.tribuoswa.nn.NetworkWeights;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Collection;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.telemetry.Telemetry;
+import io.github.tribuoswa.util.ArrayStreams;
+import io.github.tribuoswa.util.Checks;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fast Geometric Ensembling (Garipov et al. 2018) for any DJL training run, as a
@@ -38,14 +48,14 @@ public final class FGEListener extends WeightCollector {
     @Override
     protected void collect(long k, Block block) {
         float[] w = NetworkWeights.read(block, NetworkWeights.Selection.ALL);
-        for (int j = 0; j < w.length; j++) {
-            if (!Float.isFinite(w[j])) {
-                throw new IllegalStateException("FGE: the weights after step " + k + " are not finite and were not collected; training diverged");
-            }
+        if (Checks.firstNonFinite(w) >= 0) {
+            throw new IllegalStateException("FGE: the weights after step " + k + " are not finite and were not collected; training diverged");
         }
         snapshots.add(w);
         steps.add(k);
-        collected(k, snapshots.size());
+        collected(new Collection(Telemetry.SPAN_SNAPSHOT, Telemetry.METRIC_SNAPSHOTS, k, snapshots.size(),
+                Map.of(Telemetry.SNAPSHOT_INDEX.getKey(), (long) snapshots.size() - 1,
+                        Telemetry.LEARNING_RATE.getKey(), k >= 1 ? schedule.rate(k) : Double.NaN)));
     }
 
     @Override
@@ -53,6 +63,40 @@ public final class FGEListener extends WeightCollector {
         FGEListener copy = new FGEListener(schedule);
         copy.restore(snapshots, steps);
         return copy;
+    }
+
+    @Override
+    public String stateName() {
+        return "fge";
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    @Override
+    protected void writeCollected(DataOutputStream out) throws IOException {
+        out.writeInt(snapshots.size());
+        for (int i = 0; i < snapshots.size(); i++) {
+            out.writeLong(steps.get(i));
+            ArrayStreams.writeFloats(out, snapshots.get(i));
+        }
+    }
+
+    @Override
+    protected void readCollected(DataInputStream in, int version) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("snapshot count " + n + " is negative");
+        }
+        List<float[]> restoredSnapshots = new ArrayList<>();
+        List<Long> restoredSteps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            restoredSteps.add(in.readLong());
+            restoredSnapshots.add(ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES));
+        }
+        restore(restoredSnapshots, restoredSteps);
     }
 
     @Override
@@ -76,12 +120,7 @@ public final class FGEListener extends WeightCollector {
         return Collections.unmodifiableList(steps);
     }
 
-    /**
-     * Restores snapshots from a checkpoint.
-     * @param restoredSnapshots The weights.
-     * @param restoredSteps Their steps.
-     */
-    public void restore(List<float[]> restoredSnapshots, List<Long> restoredSteps) {
+    private void restore(List<float[]> restoredSnapshots, List<Long> restoredSteps) {
         snapshots.clear();
         snapshots.addAll(restoredSnapshots);
         steps.clear();

@@ -1,10 +1,12 @@
 package io.github.tribuoswa.nn.swa;
 
+import io.github.tribuoswa.nn.core.WeightCollector;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.NetworkTrainer;
-import io.github.tribuoswa.nn.WeightsCodec;
+import io.github.tribuoswa.nn.TrainingRun;
+import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
@@ -137,7 +139,7 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     }
 
     @Override
-    protected WeightedEnsembleModel<T> finish(Run<T> run) {
+    protected WeightedEnsembleModel<T> finish(TrainingRun<T> run) {
         FGEListener fge = (FGEListener) run.collectors().get(0);
         if (fge.snapshots().isEmpty()) {
             throw new IllegalStateException("FGE collected no snapshots: no cycle mid-point after fgeStart = " + fgeStart
@@ -155,7 +157,7 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
         EnsembleModelProvenance provenance = new EnsembleModelProvenance(WeightedEnsembleModel.class.getName(), OffsetDateTime.now(),
                 run.dataset().getProvenance(), run.trainerProvenance(), new ListProvenance<>(memberProvenance));
         return new WeightedEnsembleModel<>("fge-" + network.getClass().getSimpleName(), provenance, run.dataset().getFeatureIDMap(),
-                run.dataset().getOutputIDInfo(), members, outputConverter.ensembleCombiner());
+                run.dataset().getOutputIDInfo(), members, run.outputConverter().ensembleCombiner());
     }
 
     @Override

@@ -1,18 +1,27 @@
 package io.github.tribuoswa.nn.swa;
 
+import io.github.tribuoswa.nn.core.WeightCollector;
 import ai.djl.nn.Block;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
 import io.github.tribuoswa.averaging.WeightAverage;
-import io.github.tribuoswa.nn.NetworkWeights;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Collection;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.telemetry.Telemetry;
+import io.github.tribuoswa.util.ArrayStreams;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
 
 /**
  * Stochastic Weight Averaging (Izmailov et al. 2018, Algorithm 1) for any DJL training run, as
  * a {@link ai.djl.training.listener.TrainingListener}: add it to a {@code TrainingConfig}
  * together with a {@link io.github.tribuoswa.nn.optim.ScheduleTracker} of the same schedule,
  * train, then call {@link #writeAverage(Block)} (and refresh BatchNorm statistics with
- * {@link io.github.tribuoswa.nn.BatchNormRefresh}).
+ * {@link io.github.tribuoswa.nn.core.BatchNormRefresh}).
  * <p>
  * It averages the weights at the points {@link AveragingPoints} names: ŵ (the weights after
  * the schedule's {@code swaStart} steps) if {@code countStartWeights}, and the weights after
@@ -85,7 +94,8 @@ public final class SWAListener extends WeightCollector {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("SWA: the weights after step " + k + " are not finite and were not averaged in; training diverged", e);
         }
-        collected(k, average.count());
+        collected(new Collection(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, average.count(),
+                Map.of(Telemetry.MODELS_AVERAGED.getKey(), average.count())));
     }
 
     /**
@@ -94,14 +104,6 @@ public final class SWAListener extends WeightCollector {
      */
     public WeightAverage average() {
         return average;
-    }
-
-    /**
-     * Restores the average from a checkpoint.
-     * @param restored The average.
-     */
-    public void restore(WeightAverage restored) {
-        this.average = restored;
     }
 
     /**
@@ -118,6 +120,35 @@ public final class SWAListener extends WeightCollector {
      */
     public long averagedModels() {
         return average == null ? 0 : average.count();
+    }
+
+    @Override
+    public String stateName() {
+        return "swa";
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    @Override
+    protected void writeCollected(DataOutputStream out) throws IOException {
+        out.writeLong(averagedModels());
+        if (averagedModels() > 0) {
+            ArrayStreams.writeDoubles(out, average.average());
+        }
+    }
+
+    @Override
+    protected void readCollected(DataInputStream in, int version) throws IOException {
+        long count = in.readLong();
+        average = null;
+        if (count > 0) {
+            double[] mean = ArrayStreams.readDoubles(in, Integer.MAX_VALUE / Double.BYTES);
+            average = newAverage(mean.length);
+            average.restore(mean, count);
+        }
     }
 
     @Override

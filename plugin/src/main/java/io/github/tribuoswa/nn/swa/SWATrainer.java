@@ -1,10 +1,12 @@
 package io.github.tribuoswa.nn.swa;
 
+import io.github.tribuoswa.nn.core.WeightCollector;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.averaging.Averaging;
-import io.github.tribuoswa.nn.BatchNormRefresh;
+import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
@@ -177,7 +179,7 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     }
 
     @Override
-    protected DJLModel<T> finish(Run<T> run) {
+    protected DJLModel<T> finish(TrainingRun<T> run) {
         SWAListener swa = (SWAListener) run.collectors().get(0);
         swa.writeAverage(run.block());
         logger.info("w_SWA is the average of " + swa.averagedModels() + " models");

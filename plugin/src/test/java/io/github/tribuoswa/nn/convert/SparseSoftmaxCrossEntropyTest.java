@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
-import io.github.tribuoswa.nn.Engines;
+import io.github.tribuoswa.nn.core.Engines;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

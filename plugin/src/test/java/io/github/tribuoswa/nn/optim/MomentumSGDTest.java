@@ -2,7 +2,7 @@ package io.github.tribuoswa.nn.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.github.tribuoswa.nn.Engines;
+import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.schedule.CyclicSchedule;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import org.junit.jupiter.api.Test;

@@ -93,7 +93,13 @@ public class CheckpointTest {
         first.addObserver(new Crash(45));
         assertThrows(IllegalStateException.class, () -> first.train(SWAFGETrainerTest.DATA));
         CheckpointProto cp = CheckpointProto.parseFrom(Files.readAllBytes(tmp.resolve("run-0.checkpoint")));
-        assertEquals(3, cp.getSnapshotsCount()); // snapshots after steps 24, 32, 40
+        // the checkpoint holds the optimiser's and the FGE listener's own states, nothing named by the format
+        assertEquals(java.util.List.of("optimiser", "fge"), cp.getStatesList().stream().map(s -> s.getName()).toList());
+        FGEListener restored = new FGEListener(new ConstantSchedule(0.05));
+        restored.restoreState(cp.getStates(1).getVersion(), cp.getStates(1).getData().toByteArray(),
+                new io.github.tribuoswa.nn.core.Stateful.StateContext(null, cp.getStepsDone()));
+        assertEquals(3, restored.collections()); // snapshots after steps 24, 32, 40
+        assertEquals(java.util.List.of(24L, 32L, 40L), restored.snapshotSteps());
         WeightedEnsembleModel<Label> resumed = fge(tmp).train(SWAFGETrainerTest.DATA);
         assertEquals(uninterrupted.getNumModels(), resumed.getNumModels());
         for (int i = 0; i < resumed.getNumModels(); i++) {
@@ -146,7 +152,7 @@ public class CheckpointTest {
         assertTrue(e.getMessage().contains("epoch 3") && e.getMessage().contains("iteration"), e.getMessage());
         CheckpointProto cp = CheckpointProto.parseFrom(Files.readAllBytes(tmp.resolve("run-0.checkpoint")));
         assertTrue(cp.getStepsDone() >= 20, "the checkpoint of the SGD phase is kept: " + cp.getStepsDone());
-        for (float w : io.github.tribuoswa.nn.Checkpoints.floats(cp.getWeights().getValues())) {
+        for (float w : io.github.tribuoswa.nn.core.Checkpoints.floats(cp.getWeights().getValues())) {
             assertTrue(Float.isFinite(w));
         }
     }

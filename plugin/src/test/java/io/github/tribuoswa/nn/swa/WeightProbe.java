@@ -2,7 +2,7 @@ package io.github.tribuoswa.nn.swa;
 
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import io.github.tribuoswa.nn.NetworkWeights;
+import io.github.tribuoswa.nn.core.NetworkWeights;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package io.github.tribuoswa.nn;
+package io.github.tribuoswa.nn.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -148,8 +148,18 @@ public final class TrainingLoop {
      */
     public static final class StepData extends BatchData {
         private final NDArray loss;
+        private float value = Float.NaN;
+        private boolean read;
 
-        StepData(Batch batch, Device device, NDList labels, NDList predictions, NDArray loss) {
+        /**
+         * A step's data.
+         * @param batch The batch.
+         * @param device The device.
+         * @param labels The labels.
+         * @param predictions The network's outputs.
+         * @param loss The loss.
+         */
+        public StepData(Batch batch, Device device, NDList labels, NDList predictions, NDArray loss) {
             super(batch, Map.of(device, labels), Map.of(device, predictions));
             this.loss = loss;
         }
@@ -161,6 +171,33 @@ public final class TrainingLoop {
         public NDArray loss() {
             return loss;
         }
+
+        /**
+         * The loss as a number, read from the device once for all listeners.
+         * @return The loss.
+         */
+        public float lossValue() {
+            if (!read) {
+                value = loss.getFloat();
+                read = true;
+            }
+            return value;
+        }
+    }
+
+    /**
+     * The loss of a step on one device, as listeners read it: the loop's value when the batch
+     * data is a {@link StepData}, else evaluated with the trainer's loss.
+     * @param trainer The trainer.
+     * @param batchData The step's data.
+     * @param device The device.
+     * @return The loss.
+     */
+    public static float loss(Trainer trainer, BatchData batchData, Device device) {
+        if (batchData instanceof StepData) {
+            return ((StepData) batchData).lossValue();
+        }
+        return trainer.getLoss().evaluate(batchData.getLabels().get(device), batchData.getPredictions().get(device)).getFloat();
     }
 
     /**
@@ -189,15 +226,8 @@ public final class TrainingLoop {
         int n = data.size();
         int steps = stepsPerEpoch(n, batchSize);
         long total = (long) epochs * steps;
-        int fw = data.featureWidth();
-        int tw = data.targetWidth();
-        long[] exampleDims = data.exampleShape().getShape();
-        // One native buffer per input, filled in place every step: the batch's arrays wrap it
-        // (no copy on CPU) and are closed with the batch before the next step refills it.
-        ByteBuffer xBuffer = ByteBuffer.allocateDirect(Math.multiplyExact(Math.min(batchSize, n), fw) * Float.BYTES).order(ByteOrder.nativeOrder());
-        ByteBuffer yBuffer = ByteBuffer.allocateDirect(Math.multiplyExact(Math.min(batchSize, n), tw) * Float.BYTES).order(ByteOrder.nativeOrder());
-        FloatBuffer xFloats = xBuffer.asFloatBuffer();
-        FloatBuffer yFloats = yBuffer.asFloatBuffer();
+        DenseBatches xs = new DenseBatches(Math.min(batchSize, n), data.featureWidth());
+        DenseBatches ys = new DenseBatches(Math.min(batchSize, n), data.targetWidth());
         long step = startStep;
         while (step < total) {
             int epoch = (int) (step / steps);
@@ -205,22 +235,12 @@ public final class TrainingLoop {
             for (int s = (int) (step % steps); s < steps; s++, step++) {
                 int start = s * batchSize;
                 int b = Math.min(batchSize, n - start);
-                xFloats.clear();
-                yFloats.clear();
-                for (int k = 0; k < b; k++) {
-                    int idx = order[start + k];
-                    xFloats.put(data.features(), idx * fw, fw);
-                    yFloats.put(data.targets(), idx * tw, tw);
-                }
-                long[] dims = new long[exampleDims.length + 1];
-                dims[0] = b;
-                System.arraycopy(exampleDims, 0, dims, 1, exampleDims.length);
-                Shape labelShape = tw == 1 ? new Shape(b) : new Shape(b, tw);
+                Shape labelShape = data.targetWidth() == 1 ? new Shape(b) : new Shape(b, data.targetWidth());
                 trainer.getManager().getEngine().setRandomSeed(stepSeed(runSeed, step));
                 NDManager batchManager = trainer.getManager().newSubManager();
-                NDArray xs = batchManager.create(xBuffer.duplicate().position(0).limit(b * fw * Float.BYTES), new Shape(dims), DataType.FLOAT32);
-                NDArray ys = batchManager.create(yBuffer.duplicate().position(0).limit(b * tw * Float.BYTES), labelShape, DataType.FLOAT32);
-                try (Batch batch = new Batch(batchManager, new NDList(xs), new NDList(ys), b,
+                NDArray x = xs.gather(batchManager, data.features(), order, start, b, DenseBatches.batchShape(data.exampleShape(), b));
+                NDArray y = ys.gather(batchManager, data.targets(), order, start, b, labelShape);
+                try (Batch batch = new Batch(batchManager, new NDList(x), new NDList(y), b,
                         Batchifier.STACK, Batchifier.STACK, s, steps)) {
                     trainBatch(trainer, batch);
                     update.run();

@@ -1,4 +1,4 @@
-package io.github.tribuoswa.nn;
+package io.github.tribuoswa.nn.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -159,11 +159,8 @@ public final class BatchNormRefresh {
                     l.mean.getArray().muli(0);
                     l.variance.getArray().muli(0);
                 }
-                long[] dims = new long[exampleShape.dimension() + 1];
-                dims[0] = b;
-                System.arraycopy(exampleShape.getShape(), 0, dims, 1, exampleShape.dimension());
                 try (NDManager sub = manager.newSubManager()) {
-                    NDArray x = sub.create(FloatBuffer.wrap(features, start * width, b * width).slice(), new Shape(dims));
+                    NDArray x = DenseBatches.slice(sub, features, exampleShape, start, b);
                     ParameterStore store = new ParameterStore(sub, false);
                     NDList current = new NDList(x);
                     for (Block part : toLastBatchNorm) {

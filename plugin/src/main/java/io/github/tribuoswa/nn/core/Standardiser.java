@@ -1,4 +1,4 @@
-package io.github.tribuoswa.nn;
+package io.github.tribuoswa.nn.core;
 
 /**
  * Per-input standardisation, x' = (x &minus; mean) / std, with statistics computed on the

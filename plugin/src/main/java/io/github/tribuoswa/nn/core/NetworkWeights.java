@@ -1,4 +1,4 @@
-package io.github.tribuoswa.nn;
+package io.github.tribuoswa.nn.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

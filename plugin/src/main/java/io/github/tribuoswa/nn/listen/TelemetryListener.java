@@ -1,17 +1,16 @@
-package io.github.tribuoswa.telemetry;
+package io.github.tribuoswa.nn.listen;
 
+import io.github.tribuoswa.telemetry.Telemetry;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import io.github.tribuoswa.nn.ProgressLogger;
-import io.github.tribuoswa.nn.swa.WeightCollector;
+import io.github.tribuoswa.nn.core.Collection;
+import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.telemetry.Instruments;
+import io.github.tribuoswa.telemetry.Telemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleGauge;
-import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -29,28 +28,23 @@ import java.util.function.IntSupplier;
  * accuracy gauges and the epoch duration histogram; counters of averages and snapshots. All
  * names start with {@value Telemetry#PREFIX}; metric attributes are the method only.
  * <p>
- * It reads the loss from the run's {@link ProgressLogger} (added to the training before it),
- * and never fails training: every call is guarded. Add it to a {@code TrainingConfig} after
- * the progress logger, and register it with the SWA or FGE listener
- * ({@link WeightCollector#addCollectionListener}).
+ * It reads the loss from the run's {@link EpochStatistics} (added to the training before it),
+ * knows no averaging method (a collection's span and counter are named by the collector), and
+ * never fails training: every call is guarded. Add it to a {@code TrainingConfig} after the
+ * statistics, and register it with each weight collector
+ * ({@link io.github.tribuoswa.nn.core.WeightCollector#addCollectionListener}).
  */
-public final class TrainingTelemetry extends TrainingListenerAdapter implements WeightCollector.CollectionListener {
+public final class TelemetryListener extends TrainingListenerAdapter implements CollectionListener {
 
     private final Tracer tracer;
     private final String method;
+    private final String phaseAfterStart;
     private final Attributes metricAttributes;
     private final Attributes runAttributes;
     private final LearningRateSchedule schedule;
     private final int stepsPerEpoch;
-    private final ProgressLogger stats;
-
-    private final DoubleGauge learningRate;
-    private final LongCounter steps;
-    private final DoubleGauge epochLoss;
-    private final DoubleGauge epochAccuracy;
-    private final DoubleHistogram epochDuration;
-    private final LongCounter averages;
-    private final LongCounter snapshots;
+    private final EpochStatistics stats;
+    private final Instruments instruments;
 
     private Span run;
     private Span phase;
@@ -69,7 +63,8 @@ public final class TrainingTelemetry extends TrainingListenerAdapter implements 
     /**
      * Telemetry for one run.
      * @param otel The OpenTelemetry instance.
-     * @param method sgd, swa or fge.
+     * @param method The run's method (sgd, swa, fge, …): the {@code method} attribute, and the
+     *               name of the phase after the schedule's swaStart unless it is sgd.
      * @param trainer The trainer's name.
      * @param hyperParameters The run's hyper-parameters (recorded on the run span).
      * @param datasetSize The number of training examples.
@@ -78,13 +73,14 @@ public final class TrainingTelemetry extends TrainingListenerAdapter implements 
      * @param stepsPerEpoch Steps per epoch.
      * @param totalSteps Steps of the whole run.
      * @param startStep Steps already done (a resumed run).
-     * @param stats The run's progress logger, for the loss.
+     * @param stats The run's statistics, for the loss.
      */
-    public TrainingTelemetry(OpenTelemetry otel, String method, String trainer, Map<String, String> hyperParameters, int datasetSize,
+    public TelemetryListener(OpenTelemetry otel, String method, String trainer, Map<String, String> hyperParameters, int datasetSize,
                              String device, LearningRateSchedule schedule, int stepsPerEpoch, long totalSteps, long startStep,
-                             ProgressLogger stats) {
+                             EpochStatistics stats) {
         this.tracer = Telemetry.tracer(otel);
         this.method = method;
+        this.phaseAfterStart = "sgd".equals(method) ? null : method;
         this.schedule = schedule;
         this.stepsPerEpoch = stepsPerEpoch;
         this.stats = stats;
@@ -95,14 +91,7 @@ public final class TrainingTelemetry extends TrainingListenerAdapter implements 
                 .put(Telemetry.TOTAL_STEPS, totalSteps).put(Telemetry.STEPS_PER_EPOCH, (long) stepsPerEpoch);
         hyperParameters.forEach((k, v) -> b.put(AttributeKey.stringKey(Telemetry.PREFIX + "param." + k), v));
         this.runAttributes = b.build();
-        Meter meter = Telemetry.meter(otel);
-        this.learningRate = meter.gaugeBuilder(Telemetry.PREFIX + "learning_rate").setDescription("Learning rate of the current step").build();
-        this.steps = meter.counterBuilder(Telemetry.PREFIX + "steps").setDescription("Optimiser steps").setUnit("{step}").build();
-        this.epochLoss = meter.gaugeBuilder(Telemetry.PREFIX + "epoch.loss").setDescription("Mean training loss of the last epoch").build();
-        this.epochAccuracy = meter.gaugeBuilder(Telemetry.PREFIX + "epoch.accuracy").setDescription("Training accuracy of the last epoch").build();
-        this.epochDuration = meter.histogramBuilder(Telemetry.PREFIX + "epoch.duration").setDescription("Wall time of an epoch").setUnit("s").build();
-        this.averages = meter.counterBuilder(Telemetry.PREFIX + "averages").setDescription("SWA average updates").setUnit("{update}").build();
-        this.snapshots = meter.counterBuilder(Telemetry.PREFIX + "snapshots").setDescription("FGE snapshots").setUnit("{snapshot}").build();
+        this.instruments = new Instruments(otel);
     }
 
     /**
@@ -122,7 +111,7 @@ public final class TrainingTelemetry extends TrainingListenerAdapter implements 
     }
 
     private String phaseOf(long i) {
-        return method.equals("sgd") || i <= schedule.swaStart() ? "sgd" : method;
+        return phaseAfterStart == null || i <= schedule.swaStart() ? "sgd" : phaseAfterStart;
     }
 
     private Span child(String name, Span parent) {
@@ -168,8 +157,8 @@ public final class TrainingTelemetry extends TrainingListenerAdapter implements 
                 unitLossSum += loss;
                 unitSteps++;
             }
-            learningRate.set(rate, metricAttributes);
-            steps.add(1, metricAttributes);
+            instruments.learningRate.set(rate, metricAttributes);
+            instruments.steps.add(1, metricAttributes);
             if (unitIsCycle && schedule.isCycleEnd(i)) {
                 endUnit();
             }
@@ -195,13 +184,13 @@ public final class TrainingTelemetry extends TrainingListenerAdapter implements 
         Telemetry.safely(() -> {
             if (stats != null) {
                 if (Double.isFinite(stats.lastEpochLoss())) {
-                    epochLoss.set(stats.lastEpochLoss(), metricAttributes);
+                    instruments.epochLoss.set(stats.lastEpochLoss(), metricAttributes);
                 }
                 if (Double.isFinite(stats.lastEpochAccuracy())) {
-                    epochAccuracy.set(stats.lastEpochAccuracy(), metricAttributes);
+                    instruments.epochAccuracy.set(stats.lastEpochAccuracy(), metricAttributes);
                 }
                 if (Double.isFinite(stats.lastEpochSeconds())) {
-                    epochDuration.record(stats.lastEpochSeconds(), metricAttributes);
+                    instruments.epochDuration.record(stats.lastEpochSeconds(), metricAttributes);
                 }
             }
             if (unit != null && !unitIsCycle) {
@@ -211,32 +200,31 @@ public final class TrainingTelemetry extends TrainingListenerAdapter implements 
     }
 
     /**
-     * Records an SWA average update or an FGE snapshot as a short span under the current
-     * cycle or epoch.
-     * @param k The step after which the weights were taken.
-     * @param count Models averaged, or snapshots, so far.
+     * Records a weight collection (an SWA average update, an FGE snapshot, …) as a short span
+     * under the current cycle or epoch, named and attributed as the collector says, and counts it.
+     * @param collection What was collected.
      */
     @Override
-    public void collected(long k, long count) {
+    public void collected(Collection collection) {
         Telemetry.safely(() -> {
             Span parent = unit != null ? unit : (phase != null ? phase : run);
             if (parent == null) {
                 return;
             }
-            if (method.equals("fge")) {
-                Span s = child(Telemetry.SPAN_SNAPSHOT, parent);
-                s.setAttribute(Telemetry.SNAPSHOT_INDEX, count - 1);
-                s.setAttribute(Telemetry.ITERATION, k);
-                s.setAttribute(Telemetry.LEARNING_RATE, k >= 1 ? schedule.rate(k) : Double.NaN);
-                s.end();
-                snapshots.add(1, metricAttributes);
-            } else {
-                Span s = child(Telemetry.SPAN_AVERAGE, parent);
-                s.setAttribute(Telemetry.ITERATION, k);
-                s.setAttribute(Telemetry.MODELS_AVERAGED, count);
-                s.end();
-                averages.add(1, metricAttributes);
-            }
+            Span s = child(collection.name(), parent);
+            s.setAttribute(Telemetry.ITERATION, collection.step());
+            collection.attributes().forEach((k, v) -> {
+                String key = k;
+                if (v instanceof Long || v instanceof Integer) {
+                    s.setAttribute(AttributeKey.longKey(key), ((Number) v).longValue());
+                } else if (v instanceof Number) {
+                    s.setAttribute(AttributeKey.doubleKey(key), ((Number) v).doubleValue());
+                } else {
+                    s.setAttribute(AttributeKey.stringKey(key), String.valueOf(v));
+                }
+            });
+            s.end();
+            instruments.collections(collection.counter()).add(1, metricAttributes);
         });
     }
 

@@ -1,5 +1,7 @@
-package io.github.tribuoswa.telemetry;
+package io.github.tribuoswa.nn.listen;
 
+import io.github.tribuoswa.telemetry.Telemetry;
+import io.github.tribuoswa.telemetry.GlobalTelemetry;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.nn.DJLModel;

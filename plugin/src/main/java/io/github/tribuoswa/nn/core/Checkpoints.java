@@ -1,4 +1,4 @@
-package io.github.tribuoswa.nn;
+package io.github.tribuoswa.nn.core;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -26,7 +28,7 @@ public final class Checkpoints {
     /**
      * The format version written.
      */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private final Path file;
     private final String fingerprint;
@@ -93,7 +95,8 @@ public final class Checkpoints {
     }
 
     /**
-     * Writes a checkpoint atomically, filling in the version, fingerprint and checksum.
+     * Writes a checkpoint atomically (a complete new file replaces the old one), filling in the
+     * version, fingerprint and checksum.
      * @param checkpoint The contents.
      */
     public void write(CheckpointProto.Builder checkpoint) {
@@ -104,6 +107,22 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write checkpoint " + file, e);
         }
+    }
+
+    /**
+     * The fingerprint of a run: what its checkpoint must match.
+     * @param configuration The run's identity as text (trainer class, configuration without
+     *                      the checkpoint directory, invocation, seed).
+     * @param data The training data.
+     * @return A SHA-256 in hex.
+     */
+    public static String fingerprint(String configuration, DenseData data) {
+        ByteBuffer buf = ByteBuffer.allocate(8 * 4 + (data.features().length + data.targets().length) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(data.size()).putLong(data.featureWidth()).putLong(data.targetWidth()).putLong(configuration.hashCode());
+        buf.asFloatBuffer().put(data.features()).put(data.targets());
+        byte[] dataHash = WeightsCodec.sha256(buf.array());
+        byte[] all = WeightsCodec.sha256((configuration + HexFormat.of().formatHex(dataHash)).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(all);
     }
 
     /**

@@ -1,0 +1,83 @@
+package io.github.tribuoswa.nn.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Dense data as batches of engine arrays: the one place where rows of a flat float array
+ * become an NDArray of shape (b, example shape…), for training, BatchNorm refresh, loss
+ * landscapes and prediction alike.
+ * <p>
+ * {@link #slice} wraps consecutive rows; an instance gathers rows in any order (a shuffled
+ * epoch) into one direct buffer that it reuses, so the array it returns wraps that buffer
+ * without a copy on CPU and is valid until the next call.
+ */
+public final class DenseBatches {
+
+    private final int width;
+    private final ByteBuffer buffer;
+    private final FloatBuffer floats;
+
+    /**
+     * A gatherer of rows.
+     * @param maxRows The largest batch.
+     * @param width Values per row.
+     */
+    public DenseBatches(int maxRows, int width) {
+        this.width = width;
+        this.buffer = ByteBuffer.allocateDirect(Math.multiplyExact(maxRows, width) * Float.BYTES).order(ByteOrder.nativeOrder());
+        this.floats = buffer.asFloatBuffer();
+    }
+
+    /**
+     * The shape of a batch.
+     * @param example The shape of one example.
+     * @param rows The batch size.
+     * @return (rows, example…).
+     */
+    public static Shape batchShape(Shape example, long rows) {
+        long[] dims = new long[example.dimension() + 1];
+        dims[0] = rows;
+        System.arraycopy(example.getShape(), 0, dims, 1, example.dimension());
+        return new Shape(dims);
+    }
+
+    /**
+     * Rows {@code start … start + rows − 1} of flat data as one batch.
+     * @param manager The manager that owns the array (close it after the step).
+     * @param values The data, row after row.
+     * @param example The shape of one row.
+     * @param start The first row.
+     * @param rows The number of rows.
+     * @return The batch.
+     */
+    public static NDArray slice(NDManager manager, float[] values, Shape example, int start, int rows) {
+        int w = Math.toIntExact(example.size());
+        return manager.create(FloatBuffer.wrap(values, start * w, rows * w).slice(), batchShape(example, rows));
+    }
+
+    /**
+     * The rows {@code order[start] … order[start + rows − 1]} of flat data as one batch, in
+     * this gatherer's buffer.
+     * @param manager The manager that owns the array (close it before the next call).
+     * @param values The data, row after row, {@code width} values a row.
+     * @param order The row order.
+     * @param start The first position in the order.
+     * @param rows The number of rows.
+     * @param shape The batch's shape (rows first).
+     * @return The batch.
+     */
+    public NDArray gather(NDManager manager, float[] values, int[] order, int start, int rows, Shape shape) {
+        floats.clear();
+        for (int k = 0; k < rows; k++) {
+            floats.put(values, order[start + k] * width, width);
+        }
+        return manager.create(buffer.duplicate().position(0).limit(rows * width * Float.BYTES), shape, DataType.FLOAT32);
+    }
+}

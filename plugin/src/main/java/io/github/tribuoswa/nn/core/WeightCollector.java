@@ -1,0 +1,203 @@
+package io.github.tribuoswa.nn.core;
+
+import ai.djl.nn.Block;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A DJL training listener that acts on the network's weights at chosen steps: the common part
+ * of SWA's averaging, FGE's snapshots and any other method that collects weights.
+ * <p>
+ * DJL calls {@code onTrainingBatch} of step i after the backward pass and before the update
+ * (in {@code EasyTrain.fit} and in the plugin's {@link TrainingLoop}), so at that moment the
+ * network holds the weights after step i &minus; 1; the weights after the last step are seen in
+ * {@code onTrainingEnd}. The collector counts steps itself and calls {@link #collect} for
+ * every k where {@link #due} holds.
+ * <p>
+ * It is {@link Stateful}: its state is the next step it will look at plus what the subclass
+ * writes in {@link #writeCollected}, so a checkpoint taken at any moment, even while another
+ * collector is collecting, resumes to the same collections.
+ */
+public abstract class WeightCollector extends TrainingListenerAdapter implements Stateful {
+
+    private final List<CollectionListener> collectionListeners = new CopyOnWriteArrayList<>();
+    private long stepsDone;
+    private boolean ended;
+    private boolean skipNextVisit;
+    private boolean collecting;
+
+    /**
+     * A collector starting at step 0.
+     */
+    protected WeightCollector() {}
+
+    /**
+     * Adds a listener told after every collection (checkpoints and telemetry use it).
+     * @param listener The listener.
+     */
+    public void addCollectionListener(CollectionListener listener) {
+        collectionListeners.add(listener);
+    }
+
+    /**
+     * Tells the collection listeners; subclasses call it after each collection.
+     * @param collection What was collected.
+     */
+    protected void collected(Collection collection) {
+        for (CollectionListener l : collectionListeners) {
+            l.collected(collection);
+        }
+    }
+
+    /**
+     * Whether the weights after k steps are wanted.
+     * @param k The number of steps done (&ge; 0).
+     * @return True to collect them.
+     */
+    protected abstract boolean due(long k);
+
+    /**
+     * Acts on the weights after k steps.
+     * @param k The number of steps done.
+     * @param block The network.
+     */
+    protected abstract void collect(long k, Block block);
+
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        if (skipNextVisit) {
+            skipNextVisit = false;
+        } else {
+            visit(trainer.getModel().getBlock());
+        }
+        stepsDone++;
+    }
+
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        finish(trainer.getModel().getBlock());
+    }
+
+    /**
+     * Visits the weights after the last step, once: called by {@code onTrainingEnd} (when the
+     * DJL trainer closes), or earlier by a caller that needs the result before closing.
+     * @param block The network.
+     */
+    public void finish(Block block) {
+        if (!ended) {
+            ended = true;
+            if (skipNextVisit) {
+                skipNextVisit = false;
+            } else {
+                visit(block);
+            }
+        }
+    }
+
+    /**
+     * An independent copy of this collector's state, without its collection listeners: calling
+     * {@link #finish} on it gives what this collector would hold had the run ended now, and
+     * leaves this collector (and so the run) unchanged.
+     * @return The copy.
+     */
+    public final WeightCollector detachedCopy() {
+        WeightCollector copy = copyCollected();
+        copy.stepsDone = stepsDone;
+        copy.ended = ended;
+        copy.skipNextVisit = skipNextVisit;
+        return copy;
+    }
+
+    /**
+     * A new collector of the same kind holding a copy of what was collected so far.
+     * @return The copy.
+     */
+    protected abstract WeightCollector copyCollected();
+
+    /**
+     * How many collections so far: models averaged, or snapshots taken.
+     * @return The count.
+     */
+    public abstract long collections();
+
+    private void visit(Block block) {
+        if (due(stepsDone)) {
+            collecting = true;
+            try {
+                collect(stepsDone, block);
+            } finally {
+                collecting = false;
+            }
+        }
+    }
+
+    /**
+     * The number of steps seen (optimiser steps done before the current one).
+     * @return The count.
+     */
+    public long stepsDone() {
+        return stepsDone;
+    }
+
+    /**
+     * Writes what was collected so far (the common part, the steps seen, is written by the
+     * collector itself).
+     * @param out The stream.
+     * @throws IOException if the stream fails.
+     */
+    protected abstract void writeCollected(DataOutputStream out) throws IOException;
+
+    /**
+     * Reads what {@link #writeCollected} wrote, replacing what this collector holds.
+     * @param in The stream.
+     * @param version The state version it was written with.
+     * @throws IOException if the bytes end early.
+     */
+    protected abstract void readCollected(DataInputStream in, int version) throws IOException;
+
+    @Override
+    public final byte[] saveState(StateContext run) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
+            // the next weights this collector will look at: those after `next` steps
+            out.writeLong(collecting || skipNextVisit ? stepsDone + 1 : stepsDone);
+            writeCollected(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public final void restoreState(int version, byte[] state, StateContext run) {
+        if (version != stateVersion()) {
+            throw new IllegalStateException("state '" + stateName() + "' has version " + version + "; this collector reads version "
+                    + stateVersion());
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            long next = in.readLong();
+            if (next < run.stepsDone() || next > run.stepsDone() + 1) {
+                throw new IllegalStateException("state '" + stateName() + "' looks next at the weights after " + next
+                        + " steps, but the checkpoint holds those after " + run.stepsDone());
+            }
+            readCollected(in, version);
+            if (in.available() != 0) {
+                throw new IllegalStateException("state '" + stateName() + "' has " + in.available() + " bytes more than it should");
+            }
+            stepsDone = run.stepsDone();
+            skipNextVisit = next > run.stepsDone();
+            ended = false;
+        } catch (IOException e) {
+            throw new IllegalStateException("state '" + stateName() + "' is truncated", e);
+        }
+    }
+}

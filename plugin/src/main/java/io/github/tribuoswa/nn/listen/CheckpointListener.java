@@ -1,0 +1,149 @@
+package io.github.tribuoswa.nn.listen;
+
+import ai.djl.nn.Block;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import com.google.protobuf.ByteString;
+import io.github.tribuoswa.nn.core.Checkpoints;
+import io.github.tribuoswa.nn.core.Collection;
+import io.github.tribuoswa.nn.core.CollectionListener;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Stateful;
+import io.github.tribuoswa.nn.core.WeightsCodec;
+import io.github.tribuoswa.protos.CheckpointProto;
+import io.github.tribuoswa.protos.StateProto;
+import io.github.tribuoswa.util.Checks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * A DJL training listener that checkpoints a run: after every epoch, and after every weight
+ * collection it is told of, it writes the network's weights, the steps done and the state of
+ * every {@link Stateful} piece of the run (optimiser, collectors, anything added later) into
+ * one {@link Checkpoints} file, atomically. It knows no piece by kind.
+ * <p>
+ * {@link #resume} puts a run back where a checkpoint left it: it checks the whole checkpoint
+ * first (its states must be exactly the run's pieces, its weights the network's shapes), then
+ * restores the weights and hands each piece its own state. Weights that are not finite are
+ * never written: the run stops with an error naming the step, and the last good checkpoint
+ * is kept.
+ */
+public final class CheckpointListener extends TrainingListenerAdapter implements CollectionListener {
+
+    private final Checkpoints checkpoints;
+    private final Optional<CheckpointProto> existing;
+    private final int stepsPerEpoch;
+    private Block network;
+    private List<Stateful> parts = List.of();
+    private long epochsDone;
+
+    /**
+     * The checkpointing of a run; reads its checkpoint file if there is one.
+     * @param checkpoints The run's checkpoint file.
+     * @param stepsPerEpoch Steps per epoch.
+     * @throws IllegalStateException if the file is corrupt or belongs to another run.
+     */
+    public CheckpointListener(Checkpoints checkpoints, int stepsPerEpoch) {
+        this.checkpoints = checkpoints;
+        this.stepsPerEpoch = stepsPerEpoch;
+        this.existing = checkpoints.read();
+        this.epochsDone = startStep() / stepsPerEpoch;
+    }
+
+    /**
+     * The steps done according to the checkpoint read at construction.
+     * @return The steps, 0 without a checkpoint.
+     */
+    public long startStep() {
+        return existing.map(CheckpointProto::getStepsDone).orElse(0L);
+    }
+
+    /**
+     * Whether the run resumes from a checkpoint.
+     * @return True if a checkpoint was read.
+     */
+    public boolean resuming() {
+        return existing.isPresent();
+    }
+
+    /**
+     * The checkpoint file.
+     * @return The file's description.
+     */
+    public String file() {
+        return checkpoints.file().toString();
+    }
+
+    /**
+     * Attaches the run's network and stateful pieces, and restores them from the checkpoint if
+     * there is one. Call after the network is initialised and before training.
+     * @param network The network.
+     * @param pieces The stateful pieces, with unique names.
+     * @return True if the run was restored from a checkpoint.
+     * @throws IllegalStateException if the checkpoint does not fit the run; nothing is changed then.
+     */
+    public boolean resume(Block network, List<? extends Stateful> pieces) {
+        Map<String, Stateful> byName = new LinkedHashMap<>();
+        for (Stateful p : pieces) {
+            if (byName.put(p.stateName(), p) != null) {
+                throw new IllegalArgumentException("Two stateful pieces of the run are named '" + p.stateName() + "'; state names must be unique");
+            }
+        }
+        this.network = network;
+        this.parts = List.copyOf(pieces);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        CheckpointProto cp = existing.get();
+        float[] weights = WeightsCodec.decode(cp.getWeights(), network);
+        TreeSet<String> saved = new TreeSet<>();
+        for (StateProto s : cp.getStatesList()) {
+            saved.add(s.getName());
+        }
+        if (!saved.equals(new TreeSet<>(byName.keySet())) || saved.size() != cp.getStatesCount()) {
+            throw new IllegalStateException("Checkpoint " + checkpoints.file() + " holds the states " + saved + ", this run has " + byName.keySet()
+                    + "; it was left untouched. Use another checkpointDirectory or delete the file.");
+        }
+        NetworkWeights.write(network, NetworkWeights.Selection.ALL, weights);
+        Stateful.StateContext context = new Stateful.StateContext(network, cp.getStepsDone());
+        for (StateProto s : cp.getStatesList()) {
+            byName.get(s.getName()).restoreState(s.getVersion(), s.getData().toByteArray(), context);
+        }
+        return true;
+    }
+
+    @Override
+    public void onEpoch(Trainer trainer) {
+        epochsDone++;
+        write(epochsDone * stepsPerEpoch);
+    }
+
+    @Override
+    public void collected(Collection collection) {
+        write(collection.step());
+    }
+
+    private void write(long stepsDone) {
+        if (network == null) {
+            throw new IllegalStateException("CheckpointListener.resume was not called before training");
+        }
+        float[] weights = NetworkWeights.read(network, NetworkWeights.Selection.ALL);
+        if (Checks.firstNonFinite(weights) >= 0) {
+            throw new IllegalStateException("The weights after step " + stepsDone + " are not finite; training diverged. The last good checkpoint "
+                    + checkpoints.file() + " was kept");
+        }
+        CheckpointProto.Builder b = CheckpointProto.newBuilder().setStepsDone(stepsDone).setWeights(WeightsCodec.encode(network, weights));
+        Stateful.StateContext context = new Stateful.StateContext(network, stepsDone);
+        List<StateProto> states = new ArrayList<>();
+        for (Stateful p : parts) {
+            states.add(StateProto.newBuilder().setName(p.stateName()).setVersion(p.stateVersion())
+                    .setData(ByteString.copyFrom(p.saveState(context))).build());
+        }
+        checkpoints.write(b.addAllStates(states));
+    }
+}
