@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  * {@link ai.djl.training.listener.TrainingListener}s, exactly as in DJL's own
  * {@code EasyTrain.fit}: for each batch the forward pass, loss and backward pass, then
  * {@code onTrainingBatch} of every listener (with a {@link StepData} that also holds the loss),
- * then the optimizer's update; after each epoch {@code onEpoch}. So a listener sees, in {@code onTrainingBatch} of step i, the weights
+ * then the optimizer's update, then {@link StepEndListener#onStepEnd} of the listeners that
+ * implement it; after each epoch {@code onEpoch}. So a listener sees, in {@code onTrainingBatch} of step i, the weights
  * after step i &minus; 1, as it would in a DJL user's own loop.
  * <p>
  * Each batch's arrays live in a sub-manager of the trainer's manager that is closed after the
@@ -245,6 +246,12 @@ public final class TrainingLoop {
                     trainBatch(trainer, batch);
                     update.run();
                 }
+                long done = step + 1;
+                trainer.notifyListeners(listener -> {
+                    if (listener instanceof StepEndListener) {
+                        ((StepEndListener) listener).onStepEnd(trainer, done);
+                    }
+                });
             }
             trainer.notifyListeners(listener -> listener.onEpoch(trainer));
         }

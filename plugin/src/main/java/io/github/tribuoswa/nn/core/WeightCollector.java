@@ -34,6 +34,7 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
     private boolean ended;
     private boolean skipNextVisit;
     private boolean collecting;
+    private boolean midStep;
 
     /**
      * A collector starting at step 0.
@@ -80,16 +81,31 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
             visit(trainer.getModel().getBlock());
         }
         stepsDone++;
+        midStep = true;
     }
 
     @Override
+    public void onEpoch(Trainer trainer) {
+        midStep = false;
+    }
+
+    /**
+     * Visits the weights after the last step, as {@link #finish} does, when the trainer closes
+     * after its last epoch ended; when it closes in the middle of an epoch (a step failed, so
+     * the weights are not those after {@link #stepsDone()} steps) it visits nothing.
+     * @param trainer The trainer.
+     */
+    @Override
     public void onTrainingEnd(Trainer trainer) {
-        finish(trainer.getModel().getBlock());
+        if (!midStep) {
+            finish(trainer.getModel().getBlock());
+        }
     }
 
     /**
      * Visits the weights after the last step, once: called by {@code onTrainingEnd} (when the
-     * DJL trainer closes), or earlier by a caller that needs the result before closing.
+     * DJL trainer closes after the last epoch), or earlier by a caller that needs the result
+     * before closing, once training has ended normally.
      * @param block The network.
      */
     public void finish(Block block) {

@@ -9,6 +9,7 @@ import io.github.tribuoswa.nn.core.Collection;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.Stateful;
+import io.github.tribuoswa.nn.core.StepEndListener;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.protos.CheckpointProto;
 import io.github.tribuoswa.protos.StateProto;
@@ -22,10 +23,12 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * A DJL training listener that checkpoints a run: after every epoch, and after every weight
- * collection it is told of, it writes the network's weights, the steps done and the state of
- * every {@link Stateful} piece of the run (optimiser, collectors, anything added later) into
- * one {@link Checkpoints} file, atomically. It knows no piece by kind.
+ * A DJL training listener that checkpoints a run: after every epoch, and at the end of every
+ * step in which a weight collection it is told of happened, it writes the network's weights,
+ * the steps done and the state of every {@link Stateful} piece of the run (optimiser,
+ * collectors, anything added later) into one {@link Checkpoints} file, atomically. It knows no
+ * piece by kind. Writing at the end of a step ({@link StepEndListener}), never in the middle of
+ * one, keeps weights and BatchNorm statistics of the same step together.
  * <p>
  * {@link #resume} puts a run back where a checkpoint left it: it checks the whole checkpoint
  * first (its states must be exactly the run's pieces, its weights the network's shapes), then
@@ -33,7 +36,7 @@ import java.util.TreeSet;
  * never written: the run stops with an error naming the step, and the last good checkpoint
  * is kept.
  */
-public final class CheckpointListener extends TrainingListenerAdapter implements CollectionListener {
+public final class CheckpointListener extends TrainingListenerAdapter implements CollectionListener, StepEndListener {
 
     private final Checkpoints checkpoints;
     private final Optional<CheckpointProto> existing;
@@ -41,6 +44,8 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
     private Block network;
     private List<Stateful> parts = List.of();
     private long epochsDone;
+    private boolean collectedThisStep;
+    private long lastWritten = -1;
 
     /**
      * The checkpointing of a run; reads its checkpoint file if there is one.
@@ -120,12 +125,22 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
     @Override
     public void onEpoch(Trainer trainer) {
         epochsDone++;
-        write(epochsDone * stepsPerEpoch);
+        if (lastWritten != epochsDone * stepsPerEpoch) {
+            write(epochsDone * stepsPerEpoch);
+        }
     }
 
     @Override
     public void collected(Collection collection) {
-        write(collection.step());
+        collectedThisStep = true;
+    }
+
+    @Override
+    public void onStepEnd(Trainer trainer, long stepsDone) {
+        if (collectedThisStep) {
+            collectedThisStep = false;
+            write(stepsDone);
+        }
     }
 
     private void write(long stepsDone) {
@@ -145,5 +160,6 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
                     .setData(ByteString.copyFrom(p.saveState(context))).build());
         }
         checkpoints.write(b.addAllStates(states));
+        lastWritten = stepsDone;
     }
 }
