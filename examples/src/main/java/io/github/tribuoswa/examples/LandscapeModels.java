@@ -5,6 +5,7 @@ import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.landscape.TrajectoryRecorder;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
@@ -68,6 +69,9 @@ public final class LandscapeModels {
         SWATrainer<Label> swaTrainer = new SWATrainer<>(network, images, new LabelConverter(), epochs, batch, sgd,
                 new BaselineSchedule(0.05, (long) swaStart * spe, 0.2), swaStart, 0.05, 0.005, 1, CycleUnit.EPOCHS, Averaging.EQUAL, 0.9,
                 true, BatchNormMode.REFRESH, "", 1L, "auto", threads, false);
+        // the committed figures (docs/landscape.md) were made with DJL's initial weights
+        sgdTrainer.setInitialisation(Initialisation.DJL);
+        swaTrainer.setInitialisation(Initialisation.DJL);
         long s = (long) swaStart * spe;
         swaTrainer.addObserver(new TrajectoryRecorder(k -> k >= s && (k - s) % spe == 0, out.resolve("trajectory")));
         try (DJLModel<Label> wSgd = sgdTrainer.train(train); DJLModel<Label> wSwa = swaTrainer.train(train)) {

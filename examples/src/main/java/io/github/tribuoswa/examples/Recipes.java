@@ -1,17 +1,17 @@
 package io.github.tribuoswa.examples;
 
-import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
-import io.github.tribuoswa.nn.swa.BatchNormMode;
 import io.github.tribuoswa.nn.swa.CycleUnit;
 import io.github.tribuoswa.nn.swa.FGETrainer;
 import io.github.tribuoswa.nn.swa.SWATrainer;
 import io.github.tribuoswa.schedule.BaselineSchedule;
+import io.github.tribuoswa.schedule.CyclicSchedule;
+import io.github.tribuoswa.schedule.TriangularSchedule;
 import org.tribuo.classification.Label;
 import org.tribuo.math.optimisers.SGD;
 
@@ -62,8 +62,8 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      * @return The trainer.
      */
     public DJLTrainer<Label> sgd(int epochs, int stepsPerEpoch) {
-        return new DJLTrainer<>(network, images(), new LabelConverter(), epochs, batch, momentum(),
-                new BaselineSchedule(lr, (long) epochs * stepsPerEpoch), seed, device, threads, false);
+        return DJLTrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(new BaselineSchedule(lr, (long) epochs * stepsPerEpoch)).seed(seed).device(device).intraOpThreads(threads).build();
     }
 
     private BaselineSchedule compressed(int start, int stepsPerEpoch) {
@@ -79,9 +79,9 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      * @return The trainer.
      */
     public SWATrainer<Label> swa(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
-        return new SWATrainer<>(network, images(), new LabelConverter(), epochs, batch, momentum(), compressed(start, stepsPerEpoch),
-                start, swaLr, swaLr, cycleSteps, CycleUnit.ITERATIONS, Averaging.EQUAL, 0.9, true, BatchNormMode.REFRESH, "",
-                seed, device, threads, false);
+        return SWATrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new CyclicSchedule(swaLr, swaLr, cycleSteps))
+                .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
     }
 
     /**
@@ -93,8 +93,9 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      * @return The trainer.
      */
     public FGETrainer<Label> fge(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
-        return new FGETrainer<>(network, images(), new LabelConverter(), epochs, batch, momentum(), compressed(start, stepsPerEpoch),
-                start, swaLr, swaLr * fgeRatio, cycleSteps, CycleUnit.ITERATIONS, "", seed, device, threads);
+        return FGETrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new TriangularSchedule(swaLr, swaLr * fgeRatio, cycleSteps))
+                .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.landscape.Plots;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
@@ -77,6 +78,7 @@ public final class SchedulesFigure {
                             MutableDataset<Label> train, MutableDataset<Label> test, Path csv) throws Exception {
         List<String> rows = new ArrayList<>();
         trainer.setProgressBar(false);
+        trainer.setInitialisation(Initialisation.DJL); // the committed figure was made with DJL's initial weights
         trainer.addEpochModelListener(e -> e >= firstEpoch, (e, m) -> rows.add(row(name, a1, a2, c, e - offset, m, test)));
         Model<Label> last = trainer.train(train);
         rows.add(row(name, a1, a2, c, epochs - offset, last, test));
@@ -125,7 +127,9 @@ public final class SchedulesFigure {
         }
         Path pretrained = out.resolve("schedules-w-hat.tribuo");
         if (!Files.exists(pretrained)) {
-            try (DJLModel<Label> wHat = recipes.sgd(budget, spe).train(train)) {
+            DJLTrainer<Label> pretraining = recipes.sgd(budget, spe);
+        pretraining.setInitialisation(Initialisation.DJL);
+        try (DJLModel<Label> wHat = pretraining.train(train)) {
                 Path tmp = out.resolve("schedules-w-hat.tribuo.tmp");
                 wHat.serializeToFile(tmp);
                 Files.move(tmp, pretrained, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -51,7 +51,7 @@ public class ConfigurableTrainTestIT {
         assertTrue(loaded.validate(Label.class));
         String provenance = loaded.getProvenance().toString();
         assertTrue(provenance.contains("io.github.tribuoswa.sgd.SWAOptimiser"), provenance);
-        assertTrue(provenance.contains("swaStart"), provenance);
+        assertTrue(provenance.contains("phaseStart"), provenance);
 
         List<String> rows = Files.readAllLines(predictions);
         assertEquals(1001, rows.size(), "header and 1,000 test predictions");

@@ -154,7 +154,7 @@ public class ZipkinIT {
         JsonObject runTags = runs.get(0).getAsJsonObject("tags");
         assertEquals("swa", runTags.get("tribuoswa.method").getAsString());
         assertEquals("6000", runTags.get("tribuoswa.dataset.size").getAsString());
-        assertEquals("2", runTags.get("tribuoswa.param.swaStart").getAsString());
+        assertEquals("2", runTags.get("tribuoswa.param.phaseStart").getAsString());
         assertEquals(Telemetry.SCOPE, runTags.get("otel.scope.name").getAsString());
         // SWA phase from epoch 2 of 4 with one-epoch cycles: 2 cycle spans, averages at w-hat and 2 cycle ends
         List<JsonObject> cycles = named(spans, Telemetry.SPAN_CYCLE);

@@ -19,7 +19,8 @@ import org.tribuo.Output;
  * {@link NetworkFactory}; the optimiser from an {@link OptimiserFactory} whose learning rate
  * follows a {@link LearningRateSchedule} per step. Training runs the plugin's one
  * {@link TrainingLoop} (see {@link NetworkTrainer} for the hyper-parameters and checkpoints).
- * With the same seed on CPU, training twice gives the same weights.
+ * With the same seed on CPU, training twice gives the same weights. Build one with
+ * {@link #builder}.
  * @param <T> The output type.
  */
 public final class DJLTrainer<T extends Output<T>> extends NetworkTrainer<T, DJLModel<T>> {
@@ -60,8 +61,32 @@ public final class DJLTrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
         return "sgd";
     }
 
-    @Override
-    public String toString() {
-        return "DJLTrainer(" + commonToString() + ")";
+    /**
+     * A builder of a DJL trainer.
+     * @param network The network factory.
+     * @param featureConverter The feature converter.
+     * @param outputConverter The output converter.
+     * @param <T> The output type.
+     * @return The builder.
+     */
+    public static <T extends Output<T>> Builder<T> builder(NetworkFactory network, FeatureConverter featureConverter,
+                                                           OutputConverter<T> outputConverter) {
+        return new Builder<>(network, featureConverter, outputConverter);
+    }
+
+    /**
+     * Builds a {@link DJLTrainer} from the hyper-parameters of {@link NetworkTrainerBuilder}.
+     * @param <T> The output type.
+     */
+    public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, DJLTrainer<T>, Builder<T>> {
+
+        private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
+            super(new DJLTrainer<>(), network, featureConverter, outputConverter);
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
     }
 }

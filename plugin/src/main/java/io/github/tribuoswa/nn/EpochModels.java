@@ -27,7 +27,7 @@ final class EpochModels<T extends Output<T>, M> extends TrainingListenerAdapter 
      * @param epochs Which epochs.
      * @param listener The receiver.
      */
-    record Request<M>(IntPredicate epochs, NetworkTrainer.EpochModelListener<? super M> listener) {
+    record Request<M>(IntPredicate epochs, EpochModelListener<? super M> listener) {
     }
 
     private final List<Request<M>> requests;

@@ -123,8 +123,8 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     @Config(description = "Where runs take their OpenTelemetry instance from (GlobalTelemetry, NoTelemetry); unset: the one given in Java, else the global one.")
     protected TelemetrySource telemetry;
 
-    @Config(description = "How the weights are drawn when no initialModel is given: DJL (its blocks' defaults: Kaiming-normal weights, zero biases) or PYTORCH (torch.nn's defaults).")
-    protected Initialisation initialisation = Initialisation.DJL;
+    @Config(description = "How the weights are drawn when no initialModel is given: PYTORCH (torch.nn's defaults, the better in Table 1) or DJL (its blocks' defaults: Kaiming-normal weights, zero biases).")
+    protected Initialisation initialisation = Initialisation.PYTORCH;
 
     @Config(description = "A saved DJLModel (Tribuo protobuf) of the same network whose weights start the run (for SWA and FGE: the pre-trained ŵ); empty for a random start.")
     protected String initialModel = "";
@@ -201,7 +201,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
 
     /**
      * Chooses how the weights are drawn when no {@code initialModel} is given (the
-     * {@code initialisation} option; DJL's defaults unless set).
+     * {@code initialisation} option; torch.nn's defaults unless set).
      * @param initialisation DJL or PYTORCH.
      */
     public void setInitialisation(Initialisation initialisation) {
@@ -230,22 +230,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      */
     public void addObserver(TrainingListener listener) {
         observers.add(listener);
-    }
-
-    /**
-     * Receives the models a run would have returned had it ended after some of its epochs.
-     * @param <M> The model type.
-     */
-    @FunctionalInterface
-    public interface EpochModelListener<M> {
-        /**
-         * Called at the end of a chosen epoch with the model of a run of that many epochs; the
-         * receiver owns (and closes) the model.
-         * @param epoch The epochs done (1-based, below the run's epochs).
-         * @param model The model: the current weights (SGD), w_SWA with its BatchNorm
-         *              statistics (SWA), or the ensemble of the snapshots so far (FGE).
-         */
-        void onEpochModel(int epoch, M model);
     }
 
     /**
@@ -354,7 +338,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         List<WeightCollector> collectors = collectors(runSchedule, stepsPerEpoch);
         CheckpointListener checkpointing = checkpointDirectory.isEmpty() ? null
                 : new CheckpointListener(new Checkpoints(Path.of(checkpointDirectory).resolve("run-" + invocation + ".checkpoint"),
-                Checkpoints.fingerprint(identity(trainerProvenance, invocation, runSeed), data)), stepsPerEpoch);
+                Checkpoints.fingerprint(getClass(), trainerProvenance.getConfiguredParameters(), invocation, runSeed, data)), stepsPerEpoch);
         long startStep = checkpointing == null ? 0 : checkpointing.startStep();
 
         Engines.setIntraOpThreads(intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors());
@@ -425,20 +409,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                 stepsPerEpoch, (long) epochs * stepsPerEpoch, startStep, stats);
     }
 
-    /**
-     * What a checkpoint must belong to: the trainer's class and configuration (without the
-     * checkpoint directory), the invocation and the seed of the run.
-     */
-    private String identity(TrainerProvenance provenance, int invocation, long runSeed) {
-        Map<String, String> config = new TreeMap<>();
-        provenance.getConfiguredParameters().forEach((k, v) -> {
-            if (!k.equals("checkpointDirectory")) {
-                config.put(k, String.valueOf(v));
-            }
-        });
-        return getClass().getName() + config + "|invocation=" + invocation + "|seed=" + runSeed;
-    }
-
     @Override
     public int getInvocationCount() {
         return invocationCount;
@@ -461,13 +431,14 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     }
 
     /**
-     * The common hyper-parameters as {@code name=value} pairs, for subclasses' {@code toString}.
-     * @return The text.
+     * The trainer's class and every hyper-parameter, Tribuo style: {@code Name(field=value,…)}.
+     * @return The description.
      */
-    protected String commonToString() {
-        return "network=" + network + ",featureConverter=" + featureConverter + ",outputConverter=" + outputConverter
-                + ",epochs=" + epochs + ",batchSize=" + batchSize + ",optimiser=" + optimiser + ",schedule=" + schedule
-                + ",shuffle=" + shuffle + ",seed=" + seed + ",device=" + device + ",intraOpThreads=" + intraOpThreads
-                + ",standardise=" + standardise + ",checkpointDirectory=" + checkpointDirectory + ",initialisation=" + initialisation + ",initialModel=" + initialModel;
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(getClass().getSimpleName()).append('(');
+        new TreeMap<>(getProvenance().getConfiguredParameters()).forEach((k, v) -> b.append(b.charAt(b.length() - 1) == '(' ? "" : ",")
+                .append(k).append('=').append(v));
+        return b.append(')').toString();
     }
 }

@@ -69,6 +69,11 @@ public final class ConstantSchedule implements LearningRateSchedule {
     }
 
     @Override
+    public LearningRateSchedule withCycleLength(long c) {
+        return new ConstantSchedule(learningRate, c);
+    }
+
+    @Override
     public String toString() {
         return "ConstantSchedule(learningRate=" + learningRate + ",cycleLength=" + cycleLength + ")";
     }

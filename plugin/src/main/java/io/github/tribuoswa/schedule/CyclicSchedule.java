@@ -31,4 +31,9 @@ public final class CyclicSchedule extends AbstractCyclicSchedule {
     protected double rateAt(double t) {
         return (1 - t) * alpha1 + t * alpha2;
     }
+
+    @Override
+    public LearningRateSchedule withCycleLength(long c) {
+        return new CyclicSchedule(alpha1, alpha2, c);
+    }
 }

@@ -60,6 +60,19 @@ public interface LearningRateSchedule extends Configurable, Provenancable<Config
         return 0;
     }
 
+    /**
+     * The same schedule with cycle length c (steps): how a phase schedule given with its
+     * cycle in epochs becomes the run's, once the steps per epoch are known. Schedules
+     * without a cycle length refuse it.
+     * @param cycleLength The cycle length in steps (&ge; 1).
+     * @return The schedule.
+     * @throws IllegalArgumentException if this schedule has no cycle length to set.
+     */
+    default LearningRateSchedule withCycleLength(long cycleLength) {
+        throw new IllegalArgumentException(this + " has no cycle length to measure in epochs; give cycleUnit = ITERATIONS, or a "
+                + "ConstantSchedule, CyclicSchedule or TriangularSchedule");
+    }
+
     @Override
     default ConfiguredObjectProvenance getProvenance() {
         return new ConfiguredObjectProvenanceImpl(this, "LearningRateSchedule");

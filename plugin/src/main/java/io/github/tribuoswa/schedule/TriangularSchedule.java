@@ -47,4 +47,9 @@ public final class TriangularSchedule extends AbstractCyclicSchedule {
             return (2 - 2 * t) * alpha2 + (2 * t - 1) * alpha1;
         }
     }
+
+    @Override
+    public LearningRateSchedule withCycleLength(long c) {
+        return new TriangularSchedule(alpha1, alpha2, c);
+    }
 }

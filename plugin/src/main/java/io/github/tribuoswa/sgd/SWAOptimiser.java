@@ -7,6 +7,7 @@ import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
 import io.github.tribuoswa.averaging.WeightAverage;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.schedule.PhasedSchedule;
 import io.github.tribuoswa.telemetry.SgdTelemetry;
 import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.util.Checks;
@@ -48,8 +49,16 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
     @Config(mandatory = true, description = "The inner optimiser; its steps are scaled by the schedule, so give it learning rate 1.")
     private StochasticGradientOptimiser optimiser;
 
-    @Config(mandatory = true, description = "The learning-rate schedule; its cycle ends after swaStart are the averaging points.")
+    @Config(mandatory = true, description = "The learning-rate schedule: of the whole run (its cycle ends after its swaStart are the "
+            + "averaging points), or of the SGD phase when phaseSchedule is set.")
     private LearningRateSchedule schedule;
+
+    @Config(description = "Steps of the SGD phase before SWA starts (>= 0), when phaseSchedule is set.")
+    private long phaseStart = 0;
+
+    @Config(description = "The SWA phase's schedule, counted from its first step (ConstantSchedule or CyclicSchedule, cycle length in "
+            + "steps); unset: schedule holds the whole run.")
+    private LearningRateSchedule phaseSchedule;
 
     @Config(description = "EQUAL (Algorithm 1) or EMA.")
     private Averaging averaging = Averaging.EQUAL;
@@ -82,6 +91,23 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
     }
 
     /**
+     * SWA with its phase given as the network trainers take it: the SGD phase's schedule for
+     * {@code phaseStart} steps, then {@code phaseSchedule}; the equal average counting ŵ.
+     * @param optimiser The inner optimiser (give it learning rate 1).
+     * @param schedule The schedule of the SGD phase.
+     * @param phaseStart Steps before SWA starts (&ge; 0).
+     * @param phaseSchedule The SWA phase's schedule, counted from its first step.
+     */
+    public SWAOptimiser(StochasticGradientOptimiser optimiser, LearningRateSchedule schedule, long phaseStart,
+                        LearningRateSchedule phaseSchedule) {
+        this.optimiser = optimiser;
+        this.schedule = schedule;
+        this.phaseStart = phaseStart;
+        this.phaseSchedule = phaseSchedule;
+        postConfig();
+    }
+
+    /**
      * SWA.
      * @param optimiser The inner optimiser (give it learning rate 1).
      * @param schedule The schedule.
@@ -105,8 +131,16 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         Checks.present(this, "schedule", schedule);
         Checks.present(this, "averaging", averaging);
         Checks.fraction(this, "emaDecay", emaDecay);
-        scheduled = new ScheduledOptimiser(optimiser, schedule);
-        points = new AveragingPoints(schedule, countStartWeights);
+        Checks.atLeast(this, "phaseStart", phaseStart, 0);
+        LearningRateSchedule run = schedule;
+        if (phaseSchedule != null) {
+            if (phaseSchedule.swaStart() != 0) {
+                throw Checks.outOfRange(this, "phaseSchedule", phaseSchedule, "a schedule that cycles from its first step (no phase of its own)");
+            }
+            run = new PhasedSchedule(schedule, phaseStart, phaseSchedule);
+        }
+        scheduled = new ScheduledOptimiser(optimiser, run);
+        points = new AveragingPoints(run, countStartWeights);
     }
 
     /**
@@ -190,7 +224,15 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
 
     @Override
     public SWAOptimiser copy() {
-        SWAOptimiser copy = new SWAOptimiser(optimiser.copy(), schedule, averaging, emaDecay, countStartWeights);
+        SWAOptimiser copy = new SWAOptimiser();
+        copy.optimiser = optimiser.copy();
+        copy.schedule = schedule;
+        copy.phaseStart = phaseStart;
+        copy.phaseSchedule = phaseSchedule;
+        copy.averaging = averaging;
+        copy.emaDecay = emaDecay;
+        copy.countStartWeights = countStartWeights;
+        copy.postConfig();
         copy.openTelemetry = openTelemetry;
         return copy;
     }
@@ -202,7 +244,8 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
 
     @Override
     public String toString() {
-        return "SWAOptimiser(optimiser=" + optimiser + ",schedule=" + schedule + ",averaging=" + averaging
+        return "SWAOptimiser(optimiser=" + optimiser + ",schedule=" + schedule + (phaseSchedule == null ? ""
+                : ",phaseStart=" + phaseStart + ",phaseSchedule=" + phaseSchedule) + ",averaging=" + averaging
                 + ",emaDecay=" + emaDecay + ",countStartWeights=" + countStartWeights + ")";
     }
 }

@@ -118,13 +118,16 @@ public class DJLTrainerTest {
     }
 
     @Test
-    public void pytorchInitialisationIsRecordedAndRebuilt() {
+    public void djlInitialisationIsRecordedAndRebuiltAndTorchsIsTheDefault() {
         MutableDataset<Label> data = SyntheticData.classification(150, 4);
         DJLTrainer<Label> trainer = classifier(2, 5L);
-        trainer.setInitialisation(Initialisation.PYTORCH);
+        trainer.setInitialisation(Initialisation.DJL);
         DJLModel<Label> model = trainer.train(data);
-        assertTrue(!java.util.Arrays.equals(classifier(2, 5L).train(data).weights().getValues().toByteArray(),
-                model.weights().getValues().toByteArray()), "PYTORCH starts elsewhere than DJL's draw");
+        DJLModel<Label> byDefault = classifier(2, 5L).train(data);
+        assertEquals("PYTORCH", byDefault.getProvenance().getTrainerProvenance().getConfiguredParameters().get("initialisation").toString());
+        assertEquals("DJL", model.getProvenance().getTrainerProvenance().getConfiguredParameters().get("initialisation").toString());
+        assertTrue(!java.util.Arrays.equals(byDefault.weights().getValues().toByteArray(),
+                model.weights().getValues().toByteArray()), "DJL's draw starts elsewhere than torch.nn's");
         rebuildsIdentically(model, data);
     }
 

@@ -87,6 +87,10 @@ public class XmlConfigTest {
         Model<Label> a = fromXml.train(train);
         Model<Label> b = fromJava.train(train);
         assertTrue(Helpers.predictionListDistributionEquals(a.predict(test), b.predict(test), 0.0));
+        // the phase given as the network trainers take it is the same run as the paper's whole-run schedule
+        Trainer<Label> phased = new LinearSGDTrainer(new LogMulticlass(), new SWAOptimiser(new AdaGrad(0.1, 0.1),
+                new io.github.tribuoswa.schedule.BaselineSchedule(1.0, 45000, 0.5), 45000, new ConstantSchedule(0.5, 600)), 10, -1, 1, 1L);
+        assertTrue(Helpers.predictionListDistributionEquals(phased.train(train).predict(test), b.predict(test), 0.0));
         double accuracy = new LabelEvaluator().evaluate(a, test).accuracy();
         assertTrue(accuracy > 0.78, "accuracy " + accuracy);
 

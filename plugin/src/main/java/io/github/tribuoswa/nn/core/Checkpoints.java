@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -110,13 +112,26 @@ public final class Checkpoints {
     }
 
     /**
-     * The fingerprint of a run: what its checkpoint must match.
-     * @param configuration The run's identity as text (trainer class, configuration without
-     *                      the checkpoint directory, invocation, seed).
+     * The fingerprint of a run: what its checkpoint must match. The trainer's class and
+     * configuration (without the checkpoint directory), the invocation and seed, and the data.
+     * @param trainer The trainer's class.
+     * @param configuration Its configured parameters.
+     * @param invocation The invocation.
+     * @param runSeed The run's seed.
      * @param data The training data.
      * @return A SHA-256 in hex.
      */
-    public static String fingerprint(String configuration, DenseData data) {
+    public static String fingerprint(Class<?> trainer, Map<String, ?> configuration, int invocation, long runSeed, DenseData data) {
+        Map<String, String> config = new TreeMap<>();
+        configuration.forEach((k, v) -> {
+            if (!k.equals("checkpointDirectory")) {
+                config.put(k, String.valueOf(v));
+            }
+        });
+        return fingerprint(trainer.getName() + config + "|invocation=" + invocation + "|seed=" + runSeed, data);
+    }
+
+    private static String fingerprint(String configuration, DenseData data) {
         ByteBuffer buf = ByteBuffer.allocate(8 * 4 + (data.features().length + data.targets().length) * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(data.size()).putLong(data.featureWidth()).putLong(data.targetWidth()).putLong(configuration.hashCode());
         buf.asFloatBuffer().put(data.features()).put(data.targets());

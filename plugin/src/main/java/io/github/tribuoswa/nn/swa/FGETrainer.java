@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.NetworkTrainerBuilder;
 import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
@@ -12,7 +13,6 @@ import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.OptimiserFactory;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
-import io.github.tribuoswa.schedule.PhasedSchedule;
 import io.github.tribuoswa.schedule.TriangularSchedule;
 import io.github.tribuoswa.util.Checks;
 import org.tribuo.Model;
@@ -31,10 +31,10 @@ import java.util.logging.Logger;
  * drop-in for {@link io.github.tribuoswa.nn.DJLTrainer} with the same hyper-parameters plus the
  * FGE phase.
  * <p>
- * The SGD phase (the configured {@code schedule}) runs for {@code fgeStart} epochs, or not at
- * all from a pre-trained {@code initialModel}; then cycles of the triangular rate
- * ({@link TriangularSchedule}: α1 &rarr; α2 over half a cycle and back) with an even cycle length c
- * in steps, and a snapshot of every parameter exactly when mod(i &minus; s, c) = c/2, at the
+ * The SGD phase (the configured {@code schedule}) runs for {@code phaseStart} epochs, or not at
+ * all from a pre-trained {@code initialModel}; then cycles of the triangular rate of
+ * {@code phaseSchedule} ({@link TriangularSchedule}: α1 &rarr; α2 over half a cycle and back)
+ * with an even cycle length c in steps, and a snapshot of every parameter exactly when mod(i &minus; s, c) = c/2, at the
  * rate minimum. The result is a Tribuo {@link WeightedEnsembleModel} of one {@link DJLModel} per
  * snapshot with uniform weights and the output converter's combiner: the mean of the members'
  * class probabilities (classification) or values (regression).
@@ -52,25 +52,32 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     private static final Logger logger = Logger.getLogger(FGETrainer.class.getName());
 
     @Config(description = "Epochs of the SGD phase before FGE starts, in [0, epochs - 1]; 0 with a pre-trained initialModel.")
-    private int fgeStart = 0;
+    private int phaseStart = 0;
 
-    @Config(mandatory = true, description = "α1, the rate at the start and end of each cycle (>= alpha2).")
-    private double alpha1;
+    @Config(mandatory = true, description = "The FGE phase's schedule, counted from its first step: a TriangularSchedule(α1, α2, c) "
+            + "with c even in steps (snapshots at its cycle mid-points; cycle length in cycleUnit).")
+    private LearningRateSchedule phaseSchedule;
 
-    @Config(mandatory = true, description = "α2, the rate at each cycle's mid-point, where snapshots are taken (> 0).")
-    private double alpha2;
-
-    @Config(description = "Cycle length c in cycleUnit; c in steps must be even (>= 2).")
-    private int cycleLength = 2;
-
-    @Config(description = "Unit of cycleLength: EPOCHS or ITERATIONS.")
+    @Config(description = "Unit of phaseSchedule's cycle length: EPOCHS or ITERATIONS.")
     private CycleUnit cycleUnit = CycleUnit.EPOCHS;
-
 
     /**
      * For OLCUT.
      */
     private FGETrainer() {}
+
+    /**
+     * A builder of an FGE trainer.
+     * @param network The network factory.
+     * @param featureConverter The feature converter.
+     * @param outputConverter The output converter.
+     * @param <T> The output type.
+     * @return The builder.
+     */
+    public static <T extends Output<T>> Builder<T> builder(NetworkFactory network, FeatureConverter featureConverter,
+                                                           OutputConverter<T> outputConverter) {
+        return new Builder<>(network, featureConverter, outputConverter);
+    }
 
     /**
      * An FGE trainer.
@@ -90,16 +97,18 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
      * @param seed The seed.
      * @param device The device.
      * @param intraOpThreads PyTorch threads (0: one per core).
+     * @deprecated Use {@link #builder}: the phase is {@code phaseStart(fgeStart)} and
+     *     {@code phaseSchedule(new TriangularSchedule(α1, α2, c))}.
      */
+    @Deprecated
     public FGETrainer(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
                       int epochs, int batchSize, OptimiserFactory optimiser, LearningRateSchedule schedule,
                       int fgeStart, double alpha1, double alpha2, int cycleLength, CycleUnit cycleUnit, String initialModel,
                       long seed, String device, int intraOpThreads) {
         super(network, featureConverter, outputConverter, epochs, batchSize, optimiser, schedule, seed, device, intraOpThreads, false);
-        this.fgeStart = fgeStart;
-        this.alpha1 = alpha1;
-        this.alpha2 = alpha2;
-        this.cycleLength = cycleLength;
+        this.phaseStart = fgeStart;
+        this.phaseSchedule = cycleUnit == CycleUnit.ITERATIONS ? new TriangularSchedule(alpha1, alpha2, cycleLength)
+                : new TriangularSchedule(alpha1, alpha2, 2).withCycleLength(cycleLength);
         this.cycleUnit = cycleUnit;
         this.initialModel = initialModel;
         postConfig();
@@ -108,29 +117,18 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     @Override
     public synchronized void postConfig() {
         super.postConfig();
-        if (fgeStart < 0 || fgeStart >= epochs) {
-            throw Checks.outOfRange(this, "fgeStart", fgeStart, "integer in [0, epochs - 1 = " + (epochs - 1) + "] (epochs before the FGE phase)");
-        }
-        Checks.positive(this, "alpha2", alpha2);
-        Checks.positive(this, "alpha1", alpha1);
-        if (alpha1 < alpha2) {
-            throw Checks.outOfRange(this, "alpha1", alpha1, "finite real >= alpha2 = " + alpha2);
-        }
-        Checks.atLeast(this, "cycleLength", cycleLength, 1);
-        Checks.present(this, "cycleUnit", cycleUnit);
-        if (cycleUnit == CycleUnit.ITERATIONS && cycleLength % 2 != 0) {
-            throw Checks.outOfRange(this, "cycleLength", cycleLength, "even integer >= 2 (in iterations)");
-        }
+        PhaseChecks.check(this, epochs, phaseStart, phaseSchedule, cycleUnit);
     }
 
     @Override
     protected LearningRateSchedule runSchedule(int stepsPerEpoch) {
-        long c = cycleUnit.steps(cycleLength, stepsPerEpoch);
+        LearningRateSchedule run = PhaseChecks.runSchedule(schedule, phaseStart, phaseSchedule, cycleUnit, stepsPerEpoch);
+        long c = run.cycleLength();
         if (c < 2 || c % 2 != 0) {
-            throw Checks.outOfRange(this, "cycleLength", cycleLength + " " + cycleUnit + " (" + c + " steps of " + stepsPerEpoch + " per epoch)",
-                    "a cycle of an even number of steps >= 2");
+            throw Checks.outOfRange(this, "phaseSchedule", phaseSchedule + " in " + cycleUnit + " (" + c + " steps of " + stepsPerEpoch
+                    + " per epoch)", "a cycle of an even number of steps >= 2");
         }
-        return new PhasedSchedule(schedule, (long) fgeStart * stepsPerEpoch, new TriangularSchedule(alpha1, alpha2, c));
+        return run;
     }
 
     @Override
@@ -142,8 +140,8 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     protected WeightedEnsembleModel<T> finish(TrainingRun<T> run) {
         FGEListener fge = (FGEListener) run.collectors().get(0);
         if (fge.snapshots().isEmpty()) {
-            throw new IllegalStateException("FGE collected no snapshots: no cycle mid-point after fgeStart = " + fgeStart
-                    + " epochs within " + epochs + " epochs; allowed: epochs - fgeStart of at least half a cycle");
+            throw new IllegalStateException("FGE collected no snapshots: no cycle mid-point after phaseStart = " + phaseStart
+                    + " epochs within " + epochs + " epochs; allowed: epochs - phaseStart of at least half a cycle");
         }
         List<Model<T>> members = new ArrayList<>();
         List<ModelProvenance> memberProvenance = new ArrayList<>();
@@ -165,9 +163,51 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
         return "fge";
     }
 
-    @Override
-    public String toString() {
-        return "FGETrainer(" + commonToString() + ",fgeStart=" + fgeStart + ",alpha1=" + alpha1 + ",alpha2=" + alpha2
-                + ",cycleLength=" + cycleLength + ",cycleUnit=" + cycleUnit + ")";
+    /**
+     * Builds an {@link FGETrainer}: the common hyper-parameters of
+     * {@link NetworkTrainerBuilder} and the phase ({@link #phaseStart}, {@link #phaseSchedule},
+     * {@link #cycleUnit}).
+     * @param <T> The output type.
+     */
+    public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, FGETrainer<T>, Builder<T>> {
+
+        private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
+            super(new FGETrainer<>(), network, featureConverter, outputConverter);
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
+
+        /**
+         * Epochs of the SGD phase before FGE starts (default 0).
+         * @param epochs In [0, epochs − 1].
+         * @return this.
+         */
+        public Builder<T> phaseStart(int epochs) {
+            trainer().phaseStart = epochs;
+            return this;
+        }
+
+        /**
+         * The FGE phase's schedule (mandatory).
+         * @param schedule A TriangularSchedule, counted from the phase's first step.
+         * @return this.
+         */
+        public Builder<T> phaseSchedule(LearningRateSchedule schedule) {
+            trainer().phaseSchedule = schedule;
+            return this;
+        }
+
+        /**
+         * The unit of the phase schedule's cycle length (default EPOCHS).
+         * @param unit EPOCHS or ITERATIONS.
+         * @return this.
+         */
+        public Builder<T> cycleUnit(CycleUnit unit) {
+            trainer().cycleUnit = unit;
+            return this;
+        }
     }
 }

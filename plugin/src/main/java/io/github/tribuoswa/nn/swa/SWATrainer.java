@@ -1,19 +1,19 @@
 package io.github.tribuoswa.nn.swa;
 
-import io.github.tribuoswa.nn.core.WeightCollector;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.averaging.Averaging;
-import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.NetworkTrainerBuilder;
 import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
+import io.github.tribuoswa.nn.core.BatchNormRefresh;
+import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.OptimiserFactory;
 import io.github.tribuoswa.schedule.CyclicSchedule;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
-import io.github.tribuoswa.schedule.PhasedSchedule;
 import io.github.tribuoswa.util.Checks;
 import org.tribuo.Output;
 
@@ -26,17 +26,19 @@ import java.util.logging.Logger;
  * SWA phase.
  * <p>
  * The run has {@code epochs} epochs: the SGD phase (the configured {@code schedule}) for the
- * first {@code swaStart} epochs, or none when starting from a pre-trained {@code initialModel}
- * (the ŵ of Algorithm 1); then the SWA phase with the cyclical rate
- * α(i) = (1 &minus; t(i))·α1 + t(i)·α2 of cycle length c ({@code swaLearningRate1} = α1,
- * {@code swaLearningRate2} = α2; α1 = α2 is the constant rate), averaging ŵ (if
- * {@code countStartWeights}) and the weights at every cycle end, equally or as an EMA. At the
- * end w_SWA is written into the network and its BatchNorm statistics are recomputed with one
- * pass over the training data ({@link BatchNormMode}). The result is a
- * {@link DJLModel} of w_SWA, whose provenance records all of this.
+ * first {@code phaseStart} epochs, or none when starting from a pre-trained
+ * {@code initialModel} (the ŵ of Algorithm 1); then the SWA phase with {@code phaseSchedule},
+ * counted from the phase's first step: a {@link io.github.tribuoswa.schedule.ConstantSchedule}
+ * or the cyclical rate α(i) = (1 &minus; t(i))·α1 + t(i)·α2 of a {@link CyclicSchedule}, its
+ * cycle length c in {@code cycleUnit}. It averages ŵ (if {@code countStartWeights}) and the
+ * weights at every cycle end, equally or as an EMA. At the end w_SWA is written into the
+ * network and its BatchNorm statistics are recomputed with one pass over the training data
+ * ({@link BatchNormMode}). The result is a {@link DJLModel} of w_SWA, whose provenance records
+ * all of this. {@link FGETrainer} and {@link io.github.tribuoswa.sgd.SWAOptimiser} take their
+ * phase the same way: {@code phaseStart} and {@code phaseSchedule}.
  * <p>
  * It is the plugin's one training loop with an {@link SWAListener} attached: the same listener a
- * DJL user adds to their own training.
+ * DJL user adds to their own training. Build one with {@link #builder}.
  * @param <T> The output type.
  */
 public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJLModel<T>> {
@@ -44,18 +46,13 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     private static final Logger logger = Logger.getLogger(SWATrainer.class.getName());
 
     @Config(description = "Epochs of the SGD phase before SWA starts, in [0, epochs - 1]; 0 with a pre-trained initialModel.")
-    private int swaStart = 0;
+    private int phaseStart = 0;
 
-    @Config(mandatory = true, description = "α1, the SWA phase's rate at the start of each cycle (>= swaLearningRate2).")
-    private double swaLearningRate1;
+    @Config(mandatory = true, description = "The SWA phase's schedule, counted from its first step: ConstantSchedule or CyclicSchedule "
+            + "(its cycle ends are the averaging points; cycle length in cycleUnit).")
+    private LearningRateSchedule phaseSchedule;
 
-    @Config(description = "α2, the SWA phase's rate at each cycle end (> 0); 0 or unset means α1 (a constant rate).")
-    private double swaLearningRate2 = 0;
-
-    @Config(description = "Cycle length c (>= 1), in cycleUnit.")
-    private int cycleLength = 1;
-
-    @Config(description = "Unit of cycleLength: EPOCHS or ITERATIONS.")
+    @Config(description = "Unit of phaseSchedule's cycle length: EPOCHS or ITERATIONS.")
     private CycleUnit cycleUnit = CycleUnit.EPOCHS;
 
     @Config(description = "EQUAL (Algorithm 1) or EMA.")
@@ -70,11 +67,23 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     @Config(description = "BatchNorm statistics of w_SWA: REFRESH, AVERAGE_BUFFERS or NONE.")
     private BatchNormMode batchNormMode = BatchNormMode.REFRESH;
 
-
     /**
      * For OLCUT.
      */
     private SWATrainer() {}
+
+    /**
+     * A builder of an SWA trainer.
+     * @param network The network factory.
+     * @param featureConverter The feature converter.
+     * @param outputConverter The output converter.
+     * @param <T> The output type.
+     * @return The builder.
+     */
+    public static <T extends Output<T>> Builder<T> builder(NetworkFactory network, FeatureConverter featureConverter,
+                                                           OutputConverter<T> outputConverter) {
+        return new Builder<>(network, featureConverter, outputConverter);
+    }
 
     /**
      * An SWA trainer with a cycle length in epochs, equal averaging counting ŵ, and BatchNorm
@@ -93,7 +102,10 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
      * @param seed The seed.
      * @param device The device.
      * @param intraOpThreads PyTorch threads (0: one per core).
+     * @deprecated Use {@link #builder}: the phase is {@code phaseStart(swaStart)} and
+     *     {@code phaseSchedule(new CyclicSchedule(α1, α2, c))}.
      */
+    @Deprecated
     public SWATrainer(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
                       int epochs, int batchSize, OptimiserFactory optimiser, LearningRateSchedule schedule,
                       int swaStart, double swaLearningRate1, double swaLearningRate2, int cycleLength,
@@ -126,17 +138,17 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
      * @param device The device.
      * @param intraOpThreads PyTorch threads (0: one per core).
      * @param standardise Whether to standardise inputs.
+     * @deprecated Use {@link #builder}.
      */
+    @Deprecated
     public SWATrainer(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
                       int epochs, int batchSize, OptimiserFactory optimiser, LearningRateSchedule schedule,
                       int swaStart, double swaLearningRate1, double swaLearningRate2, int cycleLength, CycleUnit cycleUnit,
                       Averaging averaging, double emaDecay, boolean countStartWeights, BatchNormMode batchNormMode,
                       String initialModel, long seed, String device, int intraOpThreads, boolean standardise) {
         super(network, featureConverter, outputConverter, epochs, batchSize, optimiser, schedule, seed, device, intraOpThreads, standardise);
-        this.swaStart = swaStart;
-        this.swaLearningRate1 = swaLearningRate1;
-        this.swaLearningRate2 = swaLearningRate2;
-        this.cycleLength = cycleLength;
+        this.phaseStart = swaStart;
+        this.phaseSchedule = new CyclicSchedule(swaLearningRate1, swaLearningRate2 == 0 ? swaLearningRate1 : swaLearningRate2, cycleLength);
         this.cycleUnit = cycleUnit;
         this.averaging = averaging;
         this.emaDecay = emaDecay;
@@ -149,18 +161,7 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     @Override
     public synchronized void postConfig() {
         super.postConfig();
-        if (swaStart < 0 || swaStart >= epochs) {
-            throw Checks.outOfRange(this, "swaStart", swaStart, "integer in [0, epochs - 1 = " + (epochs - 1) + "] (epochs before the SWA phase)");
-        }
-        Checks.positive(this, "swaLearningRate1", swaLearningRate1);
-        if (swaLearningRate2 != 0) {
-            Checks.positive(this, "swaLearningRate2", swaLearningRate2);
-            if (swaLearningRate2 > swaLearningRate1) {
-                throw Checks.outOfRange(this, "swaLearningRate2", swaLearningRate2, "real in (0, swaLearningRate1 = " + swaLearningRate1 + "]");
-            }
-        }
-        Checks.atLeast(this, "cycleLength", cycleLength, 1);
-        Checks.present(this, "cycleUnit", cycleUnit);
+        PhaseChecks.check(this, epochs, phaseStart, phaseSchedule, cycleUnit);
         Checks.present(this, "averaging", averaging);
         Checks.fraction(this, "emaDecay", emaDecay);
         Checks.present(this, "batchNormMode", batchNormMode);
@@ -168,9 +169,7 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
 
     @Override
     protected LearningRateSchedule runSchedule(int stepsPerEpoch) {
-        double alpha2 = swaLearningRate2 == 0 ? swaLearningRate1 : swaLearningRate2;
-        return new PhasedSchedule(schedule, (long) swaStart * stepsPerEpoch,
-                new CyclicSchedule(swaLearningRate1, alpha2, cycleUnit.steps(cycleLength, stepsPerEpoch)));
+        return PhaseChecks.runSchedule(schedule, phaseStart, phaseSchedule, cycleUnit, stepsPerEpoch);
     }
 
     @Override
@@ -198,11 +197,91 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
         return "swa";
     }
 
-    @Override
-    public String toString() {
-        return "SWATrainer(" + commonToString() + ",swaStart=" + swaStart + ",swaLearningRate1=" + swaLearningRate1
-                + ",swaLearningRate2=" + swaLearningRate2 + ",cycleLength=" + cycleLength + ",cycleUnit=" + cycleUnit
-                + ",averaging=" + averaging + ",emaDecay=" + emaDecay + ",countStartWeights=" + countStartWeights
-                + ",batchNormMode=" + batchNormMode + ")";
+    /**
+     * Builds an {@link SWATrainer}: the common hyper-parameters of
+     * {@link NetworkTrainerBuilder}, the phase ({@link #phaseStart}, {@link #phaseSchedule},
+     * {@link #cycleUnit}) and how to average.
+     * @param <T> The output type.
+     */
+    public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, SWATrainer<T>, Builder<T>> {
+
+        private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
+            super(new SWATrainer<>(), network, featureConverter, outputConverter);
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
+
+        /**
+         * Epochs of the SGD phase before SWA starts (default 0).
+         * @param epochs In [0, epochs − 1].
+         * @return this.
+         */
+        public Builder<T> phaseStart(int epochs) {
+            trainer().phaseStart = epochs;
+            return this;
+        }
+
+        /**
+         * The SWA phase's schedule (mandatory).
+         * @param schedule A ConstantSchedule or CyclicSchedule, counted from the phase's first step.
+         * @return this.
+         */
+        public Builder<T> phaseSchedule(LearningRateSchedule schedule) {
+            trainer().phaseSchedule = schedule;
+            return this;
+        }
+
+        /**
+         * The unit of the phase schedule's cycle length (default EPOCHS).
+         * @param unit EPOCHS or ITERATIONS.
+         * @return this.
+         */
+        public Builder<T> cycleUnit(CycleUnit unit) {
+            trainer().cycleUnit = unit;
+            return this;
+        }
+
+        /**
+         * EQUAL (Algorithm 1, default) or EMA averaging.
+         * @param averaging The averaging.
+         * @return this.
+         */
+        public Builder<T> averaging(Averaging averaging) {
+            trainer().averaging = averaging;
+            return this;
+        }
+
+        /**
+         * The EMA's decay (default 0.9).
+         * @param decay In [0, 1).
+         * @return this.
+         */
+        public Builder<T> emaDecay(double decay) {
+            trainer().emaDecay = decay;
+            return this;
+        }
+
+        /**
+         * Whether ŵ is the first averaged model (default true, Algorithm 1).
+         * @param count Whether to count it.
+         * @return this.
+         */
+        public Builder<T> countStartWeights(boolean count) {
+            trainer().countStartWeights = count;
+            return this;
+        }
+
+        /**
+         * BatchNorm statistics of w_SWA (default REFRESH).
+         * @param mode The mode.
+         * @return this.
+         */
+        public Builder<T> batchNormMode(BatchNormMode mode) {
+            trainer().batchNormMode = mode;
+            return this;
+        }
     }
 }

@@ -88,7 +88,7 @@ public class TrainingTelemetryTest {
         SpanData run = runs.get(0);
         assertEquals("swa", run.getAttributes().get(Telemetry.METHOD));
         assertEquals(150L, run.getAttributes().get(Telemetry.DATASET_SIZE));
-        assertEquals("2", run.getAttributes().get(AttributeKey.stringKey("tribuoswa.param.swaStart")));
+        assertEquals("2", run.getAttributes().get(AttributeKey.stringKey("tribuoswa.param.phaseStart")));
         assertEquals("cpu()", run.getAttributes().get(Telemetry.DEVICE));
         assertEquals(Telemetry.SCOPE, run.getInstrumentationScopeInfo().getName());
 

@@ -205,7 +205,7 @@ public class SWAFGETrainerTest {
         DJLModel<Label> again = (DJLModel<Label>) rebuilt.train(DATA);
         assertArrayEquals(model.weights().getValues().toByteArray(), again.weights().getValues().toByteArray());
         String provenance = model.getProvenance().toString();
-        assertTrue(provenance.contains("swaLearningRate1") && provenance.contains("batchNormMode"), provenance);
+        assertTrue(provenance.contains("phaseSchedule") && provenance.contains("CyclicSchedule") && provenance.contains("batchNormMode"), provenance);
     }
 
     @Test
@@ -233,11 +233,11 @@ public class SWAFGETrainerTest {
     public void badHyperParametersNameTheParameterAndRange() {
         PropertyException e = assertThrows(PropertyException.class, () -> new SWATrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 6, 16,
                 new SGDFactory(), new ConstantSchedule(0.05), 6, 0.05, 0.01, 1, 3L, "cpu", 1));
-        assertEquals("swaStart", e.getProperty());
+        assertEquals("phaseStart", e.getProperty());
         assertTrue(e.getMessage().contains("[0, epochs - 1 = 5]"), e.getMessage());
         e = assertThrows(PropertyException.class, () -> new SWATrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 6, 16,
                 new SGDFactory(), new ConstantSchedule(0.05), 2, 0.01, 0.05, 1, 3L, "cpu", 1));
-        assertEquals("swaLearningRate2", e.getProperty());
+        assertEquals("alpha1", e.getProperty()); // CyclicSchedule(0.01, 0.05): α1 < α2
         e = assertThrows(PropertyException.class, () -> new FGETrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 6, 16,
                 new SGDFactory(), new ConstantSchedule(0.05), 2, 0.05, 0.005, 7, CycleUnit.ITERATIONS, "", 3L, "cpu", 1));
         assertEquals("cycleLength", e.getProperty());
