@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Test metrics the examples print.
  */
-final class Metrics {
+public final class Metrics {
 
     private Metrics() {}
 
@@ -17,7 +17,7 @@ final class Metrics {
      * @param predictions Predictions with probabilities and their examples.
      * @return The NLL.
      */
-    static double negativeLogLikelihood(List<Prediction<Label>> predictions) {
+    public static double negativeLogLikelihood(List<Prediction<Label>> predictions) {
         double sum = 0;
         for (Prediction<Label> p : predictions) {
             Label truth = p.getExample().getOutput();
@@ -32,7 +32,7 @@ final class Metrics {
      * @param predictions Predictions and their examples.
      * @return The accuracy.
      */
-    static double accuracy(List<Prediction<Label>> predictions) {
+    public static double accuracy(List<Prediction<Label>> predictions) {
         long correct = predictions.stream().filter(p -> p.getOutput().getLabel().equals(p.getExample().getOutput().getLabel())).count();
         return (double) correct / predictions.size();
     }

@@ -94,7 +94,8 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      */
     public FGETrainer<Label> fge(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
         return FGETrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
-                .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new TriangularSchedule(swaLr, swaLr * fgeRatio, cycleSteps))
+                .schedule(compressed(start, stepsPerEpoch)).phaseStart(start)
+                .phaseSchedule(new TriangularSchedule(swaLr, swaLr * fgeRatio, cycleSteps))
                 .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
     }
 

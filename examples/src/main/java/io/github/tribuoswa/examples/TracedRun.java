@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * global instance, which the trainer takes when it is given none. Trains the BatchNorm CNN with
  * SWA on the embedded Fashion-MNIST subset and prints the trace id.
  * <p>
- * {@code scripts/traced-run.sh} runs it against a local Zipkin.
+ * {@code scripts/telemetry/traced-run.sh} runs it against a local Zipkin.
  */
 public final class TracedRun {
 

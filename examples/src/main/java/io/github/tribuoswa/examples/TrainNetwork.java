@@ -50,7 +50,8 @@ public final class TrainNetwork {
             case "preresnet8": return new PreResNetFactory(8, 16);
             case "preresnet20": return new PreResNetFactory(20, 16);
             case "wrn16-2": return new WideResNetFactory(16, 2, 0.0);
-            default: throw new IllegalArgumentException("network = " + name + "; allowed: mlp, cnn, vgg16, vgg16bn, preresnet8, preresnet20, wrn16-2");
+            default: throw new IllegalArgumentException("network = " + name
+                    + "; allowed: mlp, cnn, vgg16, vgg16bn, preresnet8, preresnet20, wrn16-2");
         }
     }
 

@@ -120,13 +120,16 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     @Config(description = "Directory for checkpoints (written after every epoch and every average or snapshot); empty for none.")
     protected String checkpointDirectory = "";
 
-    @Config(description = "Where runs take their OpenTelemetry instance from (GlobalTelemetry, NoTelemetry); unset: the one given in Java, else the global one.")
+    @Config(description = "Where runs take their OpenTelemetry instance from (GlobalTelemetry, NoTelemetry); unset: the one given in Java, else "
+            + "the global one.")
     protected TelemetrySource telemetry;
 
-    @Config(description = "How the weights are drawn when no initialModel is given: PYTORCH (torch.nn's defaults, the better in Table 1) or DJL (its blocks' defaults: Kaiming-normal weights, zero biases).")
+    @Config(description = "How the weights are drawn when no initialModel is given: PYTORCH (torch.nn's defaults, the better in Table 1) or DJL "
+            + "(its blocks' defaults: Kaiming-normal weights, zero biases).")
     protected Initialisation initialisation = Initialisation.PYTORCH;
 
-    @Config(description = "A saved DJLModel (Tribuo protobuf) of the same network whose weights start the run (for SWA and FGE: the pre-trained ŵ); empty for a random start.")
+    @Config(description = "A saved DJLModel (Tribuo protobuf) of the same network whose weights start the run (for SWA and FGE: the pre-trained "
+            + "ŵ); empty for a random start.")
     protected String initialModel = "";
 
     private SplittableRandom rng;
@@ -351,7 +354,8 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             List<Stateful> state = new ArrayList<>();
             if (checkpointing != null) {
                 if (!(opt instanceof Stateful)) {
-                    throw Checks.outOfRange(this, "optimiser", optimiser, "an optimiser whose state can be checkpointed (Stateful) when checkpointDirectory is set");
+                    throw Checks.outOfRange(this, "optimiser", optimiser,
+                            "an optimiser whose state can be checkpointed (Stateful) when checkpointDirectory is set");
                 }
                 state.add((Stateful) opt);
                 state.addAll(collectors);

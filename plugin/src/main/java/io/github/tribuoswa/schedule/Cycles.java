@@ -48,7 +48,8 @@ final class Cycles {
      */
     static long checkIteration(long i) {
         if (i < 1) {
-            throw new IllegalArgumentException("iteration = " + i + " is out of range; allowed: integer >= 1 (iterations count optimiser steps from 1)");
+            throw new IllegalArgumentException("iteration = " + i
+                    + " is out of range; allowed: integer >= 1 (iterations count optimiser steps from 1)");
         }
         return i;
     }

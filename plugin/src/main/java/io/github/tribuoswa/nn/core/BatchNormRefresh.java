@@ -13,7 +13,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
 import java.lang.reflect.Field;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,6 @@ package io.github.tribuoswa.nn.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.Device;
@@ -16,9 +15,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

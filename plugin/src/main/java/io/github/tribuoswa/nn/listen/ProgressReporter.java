@@ -46,7 +46,8 @@ public final class ProgressReporter extends TrainingListenerAdapter {
             if (pct != lastDrawn) {
                 lastDrawn = pct;
                 int filled = pct / 4;
-                out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %3d%%", stats.epochsDone() + 1, epochs, "=".repeat(filled), " ".repeat(25 - filled), pct);
+                out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %3d%%", stats.epochsDone() + 1, epochs, "=".repeat(filled), " ".repeat(25 - filled),
+                        pct);
                 out.flush();
             }
         }

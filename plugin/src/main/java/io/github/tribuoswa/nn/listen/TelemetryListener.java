@@ -7,7 +7,6 @@ import io.github.tribuoswa.nn.core.Collection;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Instruments;
-import io.github.tribuoswa.telemetry.Telemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

@@ -75,6 +75,7 @@ public final class MLPFactory implements NetworkFactory {
 
     @Override
     public String toString() {
-        return "MLPFactory(hiddenSizes=" + Arrays.toString(hiddenSizes) + ",activation=" + activation + ",dropout=" + dropout + ",batchNorm=" + batchNorm + ")";
+        return "MLPFactory(hiddenSizes=" + Arrays.toString(hiddenSizes) + ",activation=" + activation + ",dropout=" + dropout + ",batchNorm="
+                + batchNorm + ")";
     }
 }

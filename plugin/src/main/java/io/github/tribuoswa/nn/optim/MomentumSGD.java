@@ -13,12 +13,9 @@ import ai.djl.training.tracker.Tracker;
 import io.github.tribuoswa.nn.core.Stateful;
 import org.tribuo.math.optimisers.SGD;
 
-import ai.djl.nn.Parameter;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Training throughput of the same MLP and BatchNorm CNN under PyTorch (Debian's python3-torch),
+for the side-by-side benchmark in docs/benchmarks.md. Same data (Fashion-MNIST IDX files,
+pixels / 255), same networks, SGD with momentum 0.9 and weight decay 5e-4, batch 128, data
+loaded into tensors before timing; each run builds a fresh network and times the epochs alone.
+
+    python3 reproduction/python/bench_pytorch.py [--data DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--warmup 1] [--threads 2] [--batch 128]
+
+Prints `RESULT engine=pytorch network=... samples_per_s=...(median) runs=[...]` per network and
+which BLAS library the process loaded.
+"""
+import argparse
+import gzip
+import statistics
+import struct
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def network(name):
+    if name == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    if name == "cnn":
+        return nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    if name == "preresnet8":
+        return PreResNet(depth=8, base_width=16)
+    raise ValueError(name)
+
+
+class PreActBlock(nn.Module):
+    """The plugin's pre-activation basic block: out = main(x) + shortcut(x), where main is
+    BN-ReLU-conv3x3(stride)-BN-ReLU-conv3x3 and the shortcut a strided 1x1 conv of x when the
+    shape changes, else x (PreResNetFactory)."""
+
+    def __init__(self, in_channels, planes, stride):
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.BatchNorm2d(in_channels), nn.ReLU(), nn.Conv2d(in_channels, planes, 3, stride, 1, bias=False),
+            nn.BatchNorm2d(planes), nn.ReLU(), nn.Conv2d(planes, planes, 3, 1, 1, bias=False))
+        self.shortcut = (nn.Conv2d(in_channels, planes, 1, stride, 0, bias=False)
+                         if stride != 1 or in_channels != planes else nn.Identity())
+
+    def forward(self, x):
+        return self.main(x) + self.shortcut(x)
+
+
+class PreResNet(nn.Module):
+    """The plugin's PreResNetFactory with basic blocks (depth 6n + 2): conv3x3, three stages of
+    n blocks (widths w, 2w, 4w; stride 2 entering stages 2 and 3), BN-ReLU, global average
+    pooling, a linear layer."""
+
+    def __init__(self, depth=8, base_width=16, num_classes=10):
+        super().__init__()
+        n = (depth - 2) // 6
+        layers = [nn.Conv2d(1, base_width, 3, 1, 1, bias=False)]
+        channels = base_width
+        for stage in range(3):
+            planes = base_width << stage
+            for b in range(n):
+                layers.append(PreActBlock(channels, planes, 2 if stage > 0 and b == 0 else 1))
+                channels = planes
+        layers += [nn.BatchNorm2d(channels), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None):
+    """The one PyTorch training loop of the scripts: SGD with momentum 0.9 and weight decay
+    5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch; on_step(k) after
+    step k, on_epoch(e) after epoch e."""
+    opt = torch.optim.SGD(model.parameters(), lr=rate(1), momentum=0.9, weight_decay=5e-4)
+    gen = torch.Generator().manual_seed(seed)
+    n = x.shape[0]
+    k = 0
+    for e in range(1, epochs + 1):
+        model.train()
+        perm = torch.randperm(n, generator=gen)
+        for s in range(0, n, batch):
+            idx = perm[s:s + batch]
+            k += 1
+            for g in opt.param_groups:
+                g["lr"] = rate(k)
+            opt.zero_grad()
+            F.cross_entropy(model(x[idx]), y[idx]).backward()
+            opt.step()
+            if on_step:
+                on_step(k)
+        if on_epoch:
+            on_epoch(e)
+
+
+def blas_libraries():
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.lower() or "mkl" in line.lower()}
+    return sorted(l for l in libs if l.startswith("/"))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--networks", default="mlp,cnn")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--warmup", type=int, default=1, help="runs per network before the counted ones")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    x = torch.from_numpy(read_idx(f"{a.data}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
+    y = torch.from_numpy(read_idx(f"{a.data}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    n = x.shape[0]
+    print(f"data: {a.data}, {n} training images; threads {a.threads}, batch {a.batch}, {a.epochs} epoch(s) per run, "
+          f"{a.runs} runs; torch {torch.__version__}")
+    for name in a.networks.split(","):
+        rates = []
+        for r in range(-a.warmup, a.runs):
+            torch.manual_seed(r + a.warmup)
+            model = network(name)
+            start = time.perf_counter()
+            train(model, x, y, a.epochs, lambda i: 0.05, r + a.warmup, a.batch)
+            seconds = time.perf_counter() - start
+            if r >= 0:
+                rates.append(a.epochs * n / seconds)
+        print(f"RESULT engine=pytorch network={name} samples_per_s={statistics.median(rates):.0f} "
+              f"runs={[round(v) for v in rates]}")
+    print("BLAS libraries loaded:", ", ".join(blas_libraries()) or "none found in /proc/self/maps")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs this plugin's io.github.tribuoswa.reproduction.Table1 and reproduction/python/table1_pytorch.py at the same
+# time (one intra-op thread each unless the arguments say otherwise), each with its own arguments;
+# the harness of scripts/reproduce/table1.sh and scripts/reproduce/initialisation.sh. Installs (apt-get, root or
+# sudo) what it needs: dataset-fashion-mnist, python3-torch, libopenblas0-openmp.
+#
+#   scripts/reproduce/side_by_side.sh RUN_DIR TABLE1_ARGS... -- TABLE1_PYTORCH_ARGS...
+#
+# The Java side runs from a private copy of the classes in RUN_DIR (outside target/), so that a
+# `mvn clean` (scripts/test.sh) cannot pull them from under a long run; logs go to
+# RUN_DIR/{djl,pytorch}.log, the machine's description to RUN_DIR/machine.txt. Exits with the
+# first failure of either engine, after both have ended.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+run=$1; shift
+java_args=(); py_args=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do java_args+=("$1"); shift; done
+[ $# -gt 0 ] && shift
+py_args=("$@")
+
+need=()
+/usr/bin/python3 -c "import torch" 2>/dev/null || need+=(python3-torch)
+[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp ] || need+=(libopenblas0-openmp)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}"
+fi
+
+mvn -B -q -DskipTests install
+rm -rf "$run/classes" && mkdir -p "$run/classes"
+cp -r reproduction/target/classes/. "$run/classes/"
+# the project's own jars are copied too, so that rebuilding while the table runs cannot change it
+rm -rf "$run/jars" && mkdir -p "$run/jars"
+cp_entries=""
+for entry in $(tr ':' '\n' < reproduction/target/classpath.txt); do
+  case "$entry" in
+    "$PWD"/*/target/*.jar) cp "$entry" "$run/jars/" && entry="$run/jars/$(basename "$entry")" ;;
+  esac
+  cp_entries="${cp_entries:+$cp_entries:}$entry"
+done
+classpath="$run/classes:$cp_entries"
+
+lscpu | grep -E '^(Model name|CPU\(s\)):' > "$run/machine.txt"
+free -g | awk '/Mem:/ {print "Memory: " $2 " GiB"}' >> "$run/machine.txt"
+DJL_OFFLINE=true java -cp "$classpath" io.github.tribuoswa.reproduction.Table1 --data full "${java_args[@]}" > "$run/djl.log" 2>&1 &
+djl=$!
+# PyTorch with the OpenMP build of OpenBLAS, so that its BLAS and its own ops share one thread
+# pool of the requested size (Debian's default pthread build adds its own threads per core)
+env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/table1_pytorch.py "${py_args[@]}" > "$run/pytorch.log" 2>&1 &
+torch=$!
+status=0
+wait $djl || status=$?
+wait $torch || status=$?
+exit $status
