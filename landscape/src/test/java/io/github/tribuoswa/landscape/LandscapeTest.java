@@ -153,8 +153,7 @@ public class LandscapeTest {
             try (NDManager m = Engines.pytorch().newBaseManager()) {
                 Block b = model.newNetwork(m);
                 NetworkWeights.write(b, NetworkWeights.Selection.ALL, point);
-                atPoint = new DJLModel<>("point", model.getProvenance(), model.getFeatureIDMap(), model.getOutputIDInfo(), model.network(),
-                        model.featureConverter(), model.outputConverter(), model.inputShape(), WeightsCodec.encode(b), model.standardiser(), "cpu");
+                atPoint = model.withWeights("point", WeightsCodec.encode(b));
             }
             List<Prediction<Label>> predictions = atPoint.predict(test);
             double nll = 0;

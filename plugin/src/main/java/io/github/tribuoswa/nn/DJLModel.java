@@ -97,7 +97,8 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
     }
 
     /**
-     * Creates a model.
+     * Creates a model; trainers do ({@link TrainingRun#model}), and {@link #withWeights} makes one
+     * of the same network with other weights.
      * @param name The model name.
      * @param provenance The provenance.
      * @param featureIDMap The feature domain.
@@ -110,7 +111,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
      * @param standardiser The standardisation, or null.
      * @param device The device option ({@code auto}, {@code cpu}, {@code gpu[:N]}).
      */
-    public DJLModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap, ImmutableOutputInfo<T> outputIDInfo,
+    DJLModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap, ImmutableOutputInfo<T> outputIDInfo,
                     NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
                     Shape inputShape, WeightsProto weights, Standardiser standardiser, String device) {
         super(name, provenance, featureIDMap, outputIDInfo, outputConverter.generatesProbabilities());
@@ -258,6 +259,19 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
     @Override
     public Optional<Excuse<T>> getExcuse(Example<T> example) {
         return Optional.empty();
+    }
+
+    /**
+     * A model of the same network, converters, standardisation, domains and provenance with
+     * other weights (a point of a loss landscape, an average formed outside a trainer).
+     * @param newName The model name.
+     * @param newWeights Every parameter, in the network's order (checked against the network
+     *                   when the model first predicts).
+     * @return The model.
+     */
+    public DJLModel<T> withWeights(String newName, WeightsProto newWeights) {
+        return new DJLModel<>(newName, getProvenance(), featureIDMap, outputIDInfo, network, featureConverter, outputConverter,
+                inputShape, newWeights, standardiser, device);
     }
 
     @Override

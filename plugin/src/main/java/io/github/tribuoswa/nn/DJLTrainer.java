@@ -43,11 +43,14 @@ public final class DJLTrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
      * @param device auto, cpu, gpu or gpu:N.
      * @param intraOpThreads PyTorch threads (0: one per core).
      * @param standardise Whether to standardise inputs.
+     * @deprecated Use {@link #builder}.
      */
+    @Deprecated
     public DJLTrainer(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
                       int epochs, int batchSize, OptimiserFactory optimiser, LearningRateSchedule schedule,
                       long seed, String device, int intraOpThreads, boolean standardise) {
-        super(network, featureConverter, outputConverter, epochs, batchSize, optimiser, schedule, seed, device, intraOpThreads, standardise);
+        new Builder<>(this, network, featureConverter, outputConverter).epochs(epochs).batchSize(batchSize).optimiser(optimiser)
+                .schedule(schedule).seed(seed).device(device).intraOpThreads(intraOpThreads).standardise(standardise);
         postConfig();
     }
 
@@ -81,7 +84,11 @@ public final class DJLTrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, DJLTrainer<T>, Builder<T>> {
 
         private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
-            super(new DJLTrainer<>(), network, featureConverter, outputConverter);
+            this(new DJLTrainer<>(), network, featureConverter, outputConverter);
+        }
+
+        private Builder(DJLTrainer<T> fresh, NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
+            super(fresh, network, featureConverter, outputConverter);
         }
 
         @Override

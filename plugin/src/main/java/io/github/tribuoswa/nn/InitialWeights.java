@@ -1,7 +1,9 @@
 package io.github.tribuoswa.nn;
 
 import io.github.tribuoswa.nn.core.WeightsCodec;
+import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import ai.djl.nn.Block;
 import org.tribuo.Model;
 
@@ -10,12 +12,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Loads pre-trained weights (the ŵ of Algorithm 1) from a serialized {@link DJLModel} into a
- * network of the same architecture.
+ * A run's starting weights: pre-trained ones (the ŵ of Algorithm 1) loaded from a serialized
+ * {@link DJLModel} of the same architecture, or a random draw.
  */
 final class InitialWeights {
 
     private InitialWeights() {}
+
+    /**
+     * Sets a new run's starting weights: those of {@code initialModel} if set, else the
+     * configured random initialisation (not called when a run resumes from a checkpoint).
+     * @param block The initialised network.
+     * @param initialModel A saved model's path, or empty.
+     * @param initialisation The random draw.
+     * @param runSeed The run's seed.
+     */
+    static void start(Block block, String initialModel, Initialisation initialisation, long runSeed) {
+        if (!initialModel.isEmpty()) {
+            load(initialModel, block);
+        } else {
+            initialisation.apply(block, TrainingLoop.stepSeed(runSeed, -1));
+        }
+    }
 
     /**
      * Writes the weights of a saved model into a network.

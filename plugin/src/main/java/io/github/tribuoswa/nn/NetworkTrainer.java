@@ -18,7 +18,7 @@ import io.github.tribuoswa.nn.core.DenseData;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.core.Standardiser;
-import io.github.tribuoswa.nn.core.Stateful;
+import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.listen.CheckpointListener;
@@ -47,7 +47,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -132,8 +131,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             + "ŵ); empty for a random start.")
     protected String initialModel = "";
 
-    private SplittableRandom rng;
-    private int invocationCount = 0;
+    private Invocations invocations;
     private final transient List<TrainingListener> observers = new CopyOnWriteArrayList<>();
     private final transient List<EpochModels.Request<M>> epochModels = new CopyOnWriteArrayList<>();
     private transient volatile OpenTelemetry openTelemetry;
@@ -142,36 +140,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      * For OLCUT.
      */
     protected NetworkTrainer() {}
-
-    /**
-     * Sets the common hyper-parameters; the subclass constructor calls {@link #postConfig()}.
-     * @param network The network factory.
-     * @param featureConverter The feature converter.
-     * @param outputConverter The output converter.
-     * @param epochs Epochs (&ge; 1).
-     * @param batchSize Batch size (&ge; 1).
-     * @param optimiser The optimiser.
-     * @param schedule The learning-rate schedule.
-     * @param seed The seed.
-     * @param device auto, cpu, gpu or gpu:N.
-     * @param intraOpThreads PyTorch threads (0: one per core).
-     * @param standardise Whether to standardise inputs.
-     */
-    protected NetworkTrainer(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
-                             int epochs, int batchSize, OptimiserFactory optimiser, LearningRateSchedule schedule,
-                             long seed, String device, int intraOpThreads, boolean standardise) {
-        this.network = network;
-        this.featureConverter = featureConverter;
-        this.outputConverter = outputConverter;
-        this.epochs = epochs;
-        this.batchSize = batchSize;
-        this.optimiser = optimiser;
-        this.schedule = schedule;
-        this.seed = seed;
-        this.device = device;
-        this.intraOpThreads = intraOpThreads;
-        this.standardise = standardise;
-    }
 
     @Override
     public synchronized void postConfig() {
@@ -191,7 +159,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         if (initialModel == null) {
             initialModel = "";
         }
-        this.rng = new SplittableRandom(seed);
+        this.invocations = new Invocations(seed);
     }
 
     /**
@@ -281,20 +249,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
     }
 
     /**
-     * Sets the network's starting weights after initialisation: those of {@code initialModel}
-     * if set, else the configured random initialisation. Not called when the run resumes from a checkpoint.
-     * @param block The initialised network.
-     * @param runSeed The run's seed.
-     */
-    private void prepare(Block block, long runSeed) {
-        if (!initialModel.isEmpty()) {
-            InitialWeights.load(initialModel, block);
-        } else {
-            initialisation.apply(block, TrainingLoop.stepSeed(runSeed, -1));
-        }
-    }
-
-    /**
      * Turns the trained network into the trainer's model. Called with the network still alive,
      * after every collector has seen the last weights.
      * @param run The finished run.
@@ -318,17 +272,13 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             throw new IllegalArgumentException("The dataset is empty (0 examples); " + getClass().getSimpleName() + " needs at least one example");
         }
         TrainerProvenance trainerProvenance;
-        SplittableRandom localRng;
-        int invocation;
+        Invocations.Invocation run;
         synchronized (this) {
-            if (invocationCount != INCREMENT_INVOCATION_COUNT) {
-                setInvocationCount(invocationCount);
-            }
-            localRng = rng.split();
+            run = invocations.next(invocationCount);
             trainerProvenance = getProvenance();
-            invocation = this.invocationCount++;
         }
-        long runSeed = localRng.nextLong();
+        int invocation = run.index();
+        long runSeed = run.seed();
         List<Example<T>> list = new ArrayList<>(examples.size());
         examples.forEach(list::add);
         DenseData data = DenseData.of(list, featureConverter, outputConverter, examples.getFeatureIDMap(), examples.getOutputIDInfo());
@@ -351,27 +301,19 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         try (Model model = Model.newInstance("tribuo-swa", dev, Engines.ENGINE)) {
             model.setBlock(block);
             Optimizer opt = optimiser.create(new ScheduleTracker(runSchedule), Math.toIntExact(startStep));
-            List<Stateful> state = new ArrayList<>();
-            if (checkpointing != null) {
-                if (!(opt instanceof Stateful)) {
-                    throw Checks.outOfRange(this, "optimiser", optimiser,
-                            "an optimiser whose state can be checkpointed (Stateful) when checkpointDirectory is set");
-                }
-                state.add((Stateful) opt);
-                state.addAll(collectors);
-            }
             EpochStatistics stats = new EpochStatistics(startStep, stepsPerEpoch, outputConverter instanceof LabelConverter);
             TelemetryListener tel = telemetry(trainerProvenance, data.size(), dev, runSchedule, stepsPerEpoch, startStep, stats);
             List<TrainingListener> listeners = new ArrayList<>(List.of(new DivergenceCheck(startStep, stepsPerEpoch), stats,
                     new ProgressReporter(stats, epochs, stepsPerEpoch, progressBar), tel));
-            for (WeightCollector c : collectors) {
-                listeners.add(c);
-                c.addCollectionListener(tel);
-            }
+            listeners.addAll(collectors);
             listeners.addAll(observers);
             if (checkpointing != null) {
                 listeners.add(checkpointing);
-                collectors.forEach(c -> c.addCollectionListener(checkpointing));
+            }
+            for (TrainingListener l : List.copyOf(listeners)) {
+                if (l instanceof CollectionListener) { // telemetry, checkpointing, an observer: told of every collection
+                    collectors.forEach(c -> c.addCollectionListener((CollectionListener) l));
+                }
             }
             TrainingRun.Setup<T> setup = new TrainingRun.Setup<>(network, featureConverter, outputConverter, device, batchSize);
             Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, block,
@@ -384,10 +326,10 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             try (Trainer trainer = model.newTrainer(config)) {
                 try {
                     trainer.initialize(DenseBatches.batchShape(data.exampleShape(), Math.min(batchSize, data.size())));
-                    if (checkpointing != null && checkpointing.resume(block, state)) {
+                    if (checkpointing != null && checkpointing.resume(block, optimiser, opt, collectors)) {
                         logger.info("Resuming from " + checkpointing.file() + " after " + startStep + " steps");
                     } else {
-                        prepare(block, runSeed);
+                        InitialWeights.start(block, initialModel, initialisation, runSeed);
                     }
                     logger.info(getClass().getSimpleName() + ": " + network + " on " + data.size() + " examples, " + epochs + " epochs of "
                             + stepsPerEpoch + " steps, device " + dev);
@@ -415,18 +357,12 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
 
     @Override
     public int getInvocationCount() {
-        return invocationCount;
+        return invocations.count();
     }
 
     @Override
     public synchronized void setInvocationCount(int invocationCount) {
-        if (invocationCount < 0) {
-            throw new IllegalArgumentException("invocationCount = " + invocationCount + " is out of range; allowed: integer >= 0");
-        }
-        rng = new SplittableRandom(seed);
-        for (this.invocationCount = 0; this.invocationCount < invocationCount; this.invocationCount++) {
-            rng.split();
-        }
+        invocations.reset(invocationCount);
     }
 
     @Override

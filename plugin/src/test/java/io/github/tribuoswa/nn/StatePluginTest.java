@@ -129,9 +129,18 @@ public class StatePluginTest {
     static final class SumTrainer extends NetworkTrainer<Label, DJLModel<Label>> {
         SumCollector last;
 
-        SumTrainer(NetworkFactory network, FeatureConverter features, OutputConverter<Label> outputs, OptimiserFactory optimiser) {
-            super(network, features, outputs, 6, 16, optimiser, new ConstantSchedule(0.05), 5L, "cpu", 1, false);
-            postConfig();
+        /**
+         * The toy method's builder: the common hyper-parameters, nothing of its own.
+         */
+        static final class Builder extends NetworkTrainerBuilder<Label, SumTrainer, Builder> {
+            Builder(NetworkFactory network, FeatureConverter features, OutputConverter<Label> outputs) {
+                super(new SumTrainer(), network, features, outputs);
+            }
+
+            @Override
+            protected Builder self() {
+                return this;
+            }
         }
 
         @Override
@@ -171,12 +180,9 @@ public class StatePluginTest {
     }
 
     private static SumTrainer sum(Path dir) {
-        SumTrainer t = new SumTrainer(new MLPFactory(new int[]{12}, Activation.RELU, 0.2, false), new DenseConverter(), new LabelConverter(),
-                new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0));
-        if (dir != null) {
-            t.setCheckpointDirectory(dir.toString());
-        }
-        return t;
+        return new SumTrainer.Builder(new MLPFactory(new int[]{12}, Activation.RELU, 0.2, false), new DenseConverter(), new LabelConverter())
+                .epochs(6).batchSize(16).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0)).schedule(new ConstantSchedule(0.05))
+                .seed(5L).device("cpu").intraOpThreads(1).checkpointDirectory(dir == null ? "" : dir.toString()).build();
     }
 
     @Test

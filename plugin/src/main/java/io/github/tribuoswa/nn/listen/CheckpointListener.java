@@ -85,6 +85,29 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
     }
 
     /**
+     * Attaches a training run (its network, its optimiser and its other stateful pieces) and
+     * restores it from the checkpoint if there is one. Call after the network is initialised and
+     * before training.
+     * @param network The network.
+     * @param factory The optimiser's configuration (named in errors).
+     * @param optimiser The optimiser; its state is checkpointed, so it must be {@link Stateful}.
+     * @param pieces The other stateful pieces (collectors), with unique names.
+     * @return True if the run was restored from a checkpoint.
+     * @throws IllegalArgumentException if the optimiser keeps state it cannot save.
+     * @throws IllegalStateException if the checkpoint does not fit the run; nothing is changed then.
+     */
+    public boolean resume(Block network, Object factory, Object optimiser, List<? extends Stateful> pieces) {
+        if (!(optimiser instanceof Stateful)) {
+            throw new IllegalArgumentException("optimiser = " + factory + " is out of range when checkpointDirectory is set; allowed: an "
+                    + "optimiser whose state can be checkpointed (Stateful: SGDFactory, AdamFactory)");
+        }
+        List<Stateful> all = new ArrayList<>();
+        all.add((Stateful) optimiser);
+        all.addAll(pieces);
+        return resume(network, all);
+    }
+
+    /**
      * Attaches the run's network and stateful pieces, and restores them from the checkpoint if
      * there is one. Call after the network is initialised and before training.
      * @param network The network.

@@ -105,7 +105,8 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
                       int epochs, int batchSize, OptimiserFactory optimiser, LearningRateSchedule schedule,
                       int fgeStart, double alpha1, double alpha2, int cycleLength, CycleUnit cycleUnit, String initialModel,
                       long seed, String device, int intraOpThreads) {
-        super(network, featureConverter, outputConverter, epochs, batchSize, optimiser, schedule, seed, device, intraOpThreads, false);
+        new Builder<>(this, network, featureConverter, outputConverter).epochs(epochs).batchSize(batchSize).optimiser(optimiser)
+                .schedule(schedule).seed(seed).device(device).intraOpThreads(intraOpThreads).standardise(false);
         this.phaseStart = fgeStart;
         this.phaseSchedule = cycleUnit == CycleUnit.ITERATIONS ? new TriangularSchedule(alpha1, alpha2, cycleLength)
                 : new TriangularSchedule(alpha1, alpha2, 2).withCycleLength(cycleLength);
@@ -172,7 +173,11 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, FGETrainer<T>, Builder<T>> {
 
         private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
-            super(new FGETrainer<>(), network, featureConverter, outputConverter);
+            this(new FGETrainer<>(), network, featureConverter, outputConverter);
+        }
+
+        private Builder(FGETrainer<T> fresh, NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
+            super(fresh, network, featureConverter, outputConverter);
         }
 
         @Override

@@ -146,7 +146,8 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
                       int swaStart, double swaLearningRate1, double swaLearningRate2, int cycleLength, CycleUnit cycleUnit,
                       Averaging averaging, double emaDecay, boolean countStartWeights, BatchNormMode batchNormMode,
                       String initialModel, long seed, String device, int intraOpThreads, boolean standardise) {
-        super(network, featureConverter, outputConverter, epochs, batchSize, optimiser, schedule, seed, device, intraOpThreads, standardise);
+        new Builder<>(this, network, featureConverter, outputConverter).epochs(epochs).batchSize(batchSize).optimiser(optimiser)
+                .schedule(schedule).seed(seed).device(device).intraOpThreads(intraOpThreads).standardise(standardise);
         this.phaseStart = swaStart;
         this.phaseSchedule = new CyclicSchedule(swaLearningRate1, swaLearningRate2 == 0 ? swaLearningRate1 : swaLearningRate2, cycleLength);
         this.cycleUnit = cycleUnit;
@@ -206,7 +207,11 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, SWATrainer<T>, Builder<T>> {
 
         private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
-            super(new SWATrainer<>(), network, featureConverter, outputConverter);
+            this(new SWATrainer<>(), network, featureConverter, outputConverter);
+        }
+
+        private Builder(SWATrainer<T> fresh, NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
+            super(fresh, network, featureConverter, outputConverter);
         }
 
         @Override
