@@ -74,7 +74,7 @@ section=$(cat <<MD
 <!-- training-throughput:start -->
 ## Training throughput: DJL (this plugin) vs PyTorch
 
-Made by \`scripts/bench/benchmark-networks.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- plugin examples || echo ' plus uncommitted changes to plugin/ or examples/'): $(nproc) cores ($cpu),
+Made by \`scripts/bench/benchmark-networks.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- plugin reproduction || echo ' plus uncommitted changes to plugin/ or reproduction/'): $(nproc) cores ($cpu),
 $(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1); PyTorch $torchv (Debian python3-torch) with
 BLAS $blas; DJL 0.36.0 with libtorch 2.7.1 (its own bundled math libraries). Each engine runs
 alone, one after the other, with the same number of intra-op threads. Full Fashion-MNIST

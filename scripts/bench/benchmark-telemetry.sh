@@ -22,7 +22,7 @@ section=$(cat <<MD
 ## Telemetry overhead without an SDK
 
 Made by \`scripts/bench/benchmark-telemetry.sh $RUNS $EPOCHS\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu); $(java -version 2>&1 | head -1).
-$(echo "$out" | grep '^data:' | sed 's/^data: //'). The same training loop and progress logger, with and
+$(echo "$out" | grep '^data:' | sed 's/^data: //'). The same training loop and epoch statistics, with and
 without the telemetry listener on \`OpenTelemetry.noop()\` (what a run gets when no SDK is
 installed), runs interleaved in ABBA order (each pair with the same seed) after three warm-up runs of each; medians.
 

@@ -1,8 +1,7 @@
 package io.github.tribuoswa.nn;
 
+import io.github.tribuoswa.Crash;
 import ai.djl.nn.Block;
-import ai.djl.training.Trainer;
-import ai.djl.training.listener.TrainingListenerAdapter;
 import com.google.protobuf.ByteString;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.averaging.Averaging;
@@ -157,25 +156,6 @@ public class StatePluginTest {
         @Override
         protected String method() {
             return "sum";
-        }
-    }
-
-    /**
-     * Stops a run by throwing at a given step, as a crash would.
-     */
-    static final class Crash extends TrainingListenerAdapter {
-        private final long atStep;
-        private long steps;
-
-        Crash(long atStep) {
-            this.atStep = atStep;
-        }
-
-        @Override
-        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-            if (++steps == atStep) {
-                throw new IllegalStateException("simulated crash at step " + atStep);
-            }
         }
     }
 

@@ -2,18 +2,16 @@ package io.github.tribuoswa.nn.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.github.tribuoswa.nn.core.Stateful;
 
 /**
  * Adam (Kingma and Ba 2015) with L2 weight decay: the update of DJL's own {@code Adam} (the
  * engine's fused {@code adamUpdate}, bias-corrected rate α·√(1 &minus; β2^t)/(1 &minus; β1^t)),
  * with its first and second moments kept where a checkpoint can save and restore them
- * ({@link Stateful}); DJL's {@code Adam} keeps them private. Same inputs, same weights as
+ * ({@link StatefulOptimizer}); DJL's {@code Adam} keeps them private. Same inputs, same weights as
  * DJL's, bit for bit.
  */
-public final class AdamOptimizer extends Optimizer implements Stateful {
+public final class AdamOptimizer extends StatefulOptimizer {
 
     private final Tracker learningRate;
     private final float beta1;
@@ -32,12 +30,7 @@ public final class AdamOptimizer extends Optimizer implements Stateful {
      * @param beginNumUpdate The number of steps already done.
      */
     public AdamOptimizer(Tracker learningRate, float beta1, float beta2, float epsilon, float weightDecay, int beginNumUpdate) {
-        super(new OptimizerBuilder<>() {
-            @Override
-            protected OptimizerBuilder<?> self() {
-                return this;
-            }
-        }.optBeginNumUpdate(beginNumUpdate).optWeightDecays(weightDecay));
+        super(beginNumUpdate, weightDecay);
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -60,29 +53,11 @@ public final class AdamOptimizer extends Optimizer implements Stateful {
                 beta1, beta2, epsilon, true, false);
     }
 
-    @Override
-    public String stateName() {
-        return "optimiser";
-    }
-
-    @Override
-    public int stateVersion() {
-        return 1;
-    }
-
     /**
-     * Both moments of every trainable parameter, in network order.
+     * The first and second moments.
      */
     @Override
-    public byte[] saveState(StateContext run) {
-        return ParameterBuffers.save(run.network(), means, variances);
-    }
-
-    @Override
-    public void restoreState(int version, byte[] state, StateContext run) {
-        if (version != stateVersion()) {
-            throw new IllegalStateException("state 'optimiser' of AdamOptimizer has version " + version + "; this release reads " + stateVersion());
-        }
-        ParameterBuffers.restore("optimiser", state, run.network(), means, variances);
+    protected ParameterBuffers[] buffers() {
+        return new ParameterBuffers[]{means, variances};
     }
 }

@@ -8,9 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.github.tribuoswa.nn.core.Stateful;
 import org.tribuo.math.optimisers.SGD;
 
 
@@ -48,7 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * update (as DJL's own optimizers do), and the momentum buffers are the only state: s = α·m for
  * STANDARD on PyTorch, m otherwise. Rates must be positive.
  */
-public final class MomentumSGD extends Optimizer implements Stateful {
+public final class MomentumSGD extends StatefulOptimizer {
 
     private final Tracker learningRate;
     private final SGD.Momentum momentum;
@@ -90,12 +88,7 @@ public final class MomentumSGD extends Optimizer implements Stateful {
      * @param beginNumUpdate The number of steps already done (the next is step beginNumUpdate + 1).
      */
     public MomentumSGD(Tracker learningRate, SGD.Momentum momentum, float rho, float weightDecay, int beginNumUpdate) {
-        super(new OptimizerBuilder<>() {
-            @Override
-            protected OptimizerBuilder<?> self() {
-                return this;
-            }
-        }.optBeginNumUpdate(beginNumUpdate));
+        super(beginNumUpdate, 0f);
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.rho = rho;
@@ -346,30 +339,11 @@ public final class MomentumSGD extends Optimizer implements Stateful {
         }
     }
 
-    @Override
-    public String stateName() {
-        return "optimiser";
-    }
-
-    @Override
-    public int stateVersion() {
-        return 1;
-    }
-
     /**
-     * The momentum buffers of every trainable parameter, in network order (s = α·m for
-     * STANDARD on PyTorch, m otherwise).
+     * The momentum buffers (s = α·m for STANDARD on PyTorch, m otherwise).
      */
     @Override
-    public byte[] saveState(StateContext run) {
-        return ParameterBuffers.save(run.network(), buffers);
-    }
-
-    @Override
-    public void restoreState(int version, byte[] state, StateContext run) {
-        if (version != stateVersion()) {
-            throw new IllegalStateException("state 'optimiser' of MomentumSGD has version " + version + "; this release reads " + stateVersion());
-        }
-        ParameterBuffers.restore("optimiser", state, run.network(), buffers);
+    protected ParameterBuffers[] buffers() {
+        return new ParameterBuffers[]{buffers};
     }
 }

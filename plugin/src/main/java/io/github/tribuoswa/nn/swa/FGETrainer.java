@@ -1,11 +1,8 @@
 package io.github.tribuoswa.nn.swa;
 
 import io.github.tribuoswa.nn.core.WeightCollector;
-import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import io.github.tribuoswa.nn.DJLModel;
-import io.github.tribuoswa.nn.NetworkTrainer;
-import io.github.tribuoswa.nn.NetworkTrainerBuilder;
 import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
@@ -47,19 +44,9 @@ import java.util.logging.Logger;
  * provenance with every member's, and the standard combiners.
  * @param <T> The output type.
  */
-public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, WeightedEnsembleModel<T>> {
+public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, WeightedEnsembleModel<T>> {
 
     private static final Logger logger = Logger.getLogger(FGETrainer.class.getName());
-
-    @Config(description = "Epochs of the SGD phase before FGE starts, in [0, epochs - 1]; 0 with a pre-trained initialModel.")
-    private int phaseStart = 0;
-
-    @Config(mandatory = true, description = "The FGE phase's schedule, counted from its first step: a TriangularSchedule(α1, α2, c) "
-            + "with c even in steps (snapshots at its cycle mid-points; cycle length in cycleUnit).")
-    private LearningRateSchedule phaseSchedule;
-
-    @Config(description = "Unit of phaseSchedule's cycle length: EPOCHS or ITERATIONS.")
-    private CycleUnit cycleUnit = CycleUnit.EPOCHS;
 
     /**
      * For OLCUT.
@@ -108,22 +95,15 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
         new Builder<>(this, network, featureConverter, outputConverter).epochs(epochs).batchSize(batchSize).optimiser(optimiser)
                 .schedule(schedule).seed(seed).device(device).intraOpThreads(intraOpThreads).standardise(false);
         this.phaseStart = fgeStart;
-        this.phaseSchedule = cycleUnit == CycleUnit.ITERATIONS ? new TriangularSchedule(alpha1, alpha2, cycleLength)
-                : new TriangularSchedule(alpha1, alpha2, 2).withCycleLength(cycleLength);
+        this.phaseSchedule = new TriangularSchedule(alpha1, alpha2, cycleLength);
         this.cycleUnit = cycleUnit;
         this.initialModel = initialModel;
         postConfig();
     }
 
     @Override
-    public synchronized void postConfig() {
-        super.postConfig();
-        PhaseChecks.check(this, epochs, phaseStart, phaseSchedule, cycleUnit);
-    }
-
-    @Override
     protected LearningRateSchedule runSchedule(int stepsPerEpoch) {
-        LearningRateSchedule run = PhaseChecks.runSchedule(schedule, phaseStart, phaseSchedule, cycleUnit, stepsPerEpoch);
+        LearningRateSchedule run = super.runSchedule(stepsPerEpoch);
         long c = run.cycleLength();
         if (c < 2 || c % 2 != 0) {
             throw Checks.outOfRange(this, "phaseSchedule", phaseSchedule + " in " + cycleUnit + " (" + c + " steps of " + stepsPerEpoch
@@ -165,12 +145,11 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
     }
 
     /**
-     * Builds an {@link FGETrainer}: the common hyper-parameters of
-     * {@link NetworkTrainerBuilder} and the phase ({@link #phaseStart}, {@link #phaseSchedule},
-     * {@link #cycleUnit}).
+     * Builds an {@link FGETrainer}: the common hyper-parameters and the phase ({@link #phaseStart},
+     * {@link #phaseSchedule}, {@link #cycleUnit}) of {@link PhasedTrainer.Builder}.
      * @param <T> The output type.
      */
-    public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, FGETrainer<T>, Builder<T>> {
+    public static final class Builder<T extends Output<T>> extends PhasedTrainer.Builder<T, FGETrainer<T>, Builder<T>> {
 
         private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
             this(new FGETrainer<>(), network, featureConverter, outputConverter);
@@ -185,34 +164,5 @@ public final class FGETrainer<T extends Output<T>> extends NetworkTrainer<T, Wei
             return this;
         }
 
-        /**
-         * Epochs of the SGD phase before FGE starts (default 0).
-         * @param epochs In [0, epochs − 1].
-         * @return this.
-         */
-        public Builder<T> phaseStart(int epochs) {
-            trainer().phaseStart = epochs;
-            return this;
-        }
-
-        /**
-         * The FGE phase's schedule (mandatory).
-         * @param schedule A TriangularSchedule, counted from the phase's first step.
-         * @return this.
-         */
-        public Builder<T> phaseSchedule(LearningRateSchedule schedule) {
-            trainer().phaseSchedule = schedule;
-            return this;
-        }
-
-        /**
-         * The unit of the phase schedule's cycle length (default EPOCHS).
-         * @param unit EPOCHS or ITERATIONS.
-         * @return this.
-         */
-        public Builder<T> cycleUnit(CycleUnit unit) {
-            trainer().cycleUnit = unit;
-            return this;
-        }
     }
 }

@@ -3,8 +3,6 @@ package io.github.tribuoswa.nn.swa;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.nn.DJLModel;
-import io.github.tribuoswa.nn.NetworkTrainer;
-import io.github.tribuoswa.nn.NetworkTrainerBuilder;
 import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
@@ -41,19 +39,9 @@ import java.util.logging.Logger;
  * DJL user adds to their own training. Build one with {@link #builder}.
  * @param <T> The output type.
  */
-public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJLModel<T>> {
+public final class SWATrainer<T extends Output<T>> extends PhasedTrainer<T, DJLModel<T>> {
 
     private static final Logger logger = Logger.getLogger(SWATrainer.class.getName());
-
-    @Config(description = "Epochs of the SGD phase before SWA starts, in [0, epochs - 1]; 0 with a pre-trained initialModel.")
-    private int phaseStart = 0;
-
-    @Config(mandatory = true, description = "The SWA phase's schedule, counted from its first step: ConstantSchedule or CyclicSchedule "
-            + "(its cycle ends are the averaging points; cycle length in cycleUnit).")
-    private LearningRateSchedule phaseSchedule;
-
-    @Config(description = "Unit of phaseSchedule's cycle length: EPOCHS or ITERATIONS.")
-    private CycleUnit cycleUnit = CycleUnit.EPOCHS;
 
     @Config(description = "EQUAL (Algorithm 1) or EMA.")
     private Averaging averaging = Averaging.EQUAL;
@@ -162,15 +150,9 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     @Override
     public synchronized void postConfig() {
         super.postConfig();
-        PhaseChecks.check(this, epochs, phaseStart, phaseSchedule, cycleUnit);
         Checks.present(this, "averaging", averaging);
         Checks.fraction(this, "emaDecay", emaDecay);
         Checks.present(this, "batchNormMode", batchNormMode);
-    }
-
-    @Override
-    protected LearningRateSchedule runSchedule(int stepsPerEpoch) {
-        return PhaseChecks.runSchedule(schedule, phaseStart, phaseSchedule, cycleUnit, stepsPerEpoch);
     }
 
     @Override
@@ -199,12 +181,11 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
     }
 
     /**
-     * Builds an {@link SWATrainer}: the common hyper-parameters of
-     * {@link NetworkTrainerBuilder}, the phase ({@link #phaseStart}, {@link #phaseSchedule},
-     * {@link #cycleUnit}) and how to average.
+     * Builds an {@link SWATrainer}: the common hyper-parameters and the phase ({@link #phaseStart},
+     * {@link #phaseSchedule}, {@link #cycleUnit}) of {@link PhasedTrainer.Builder} and how to average.
      * @param <T> The output type.
      */
-    public static final class Builder<T extends Output<T>> extends NetworkTrainerBuilder<T, SWATrainer<T>, Builder<T>> {
+    public static final class Builder<T extends Output<T>> extends PhasedTrainer.Builder<T, SWATrainer<T>, Builder<T>> {
 
         private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
             this(new SWATrainer<>(), network, featureConverter, outputConverter);
@@ -216,36 +197,6 @@ public final class SWATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
 
         @Override
         protected Builder<T> self() {
-            return this;
-        }
-
-        /**
-         * Epochs of the SGD phase before SWA starts (default 0).
-         * @param epochs In [0, epochs − 1].
-         * @return this.
-         */
-        public Builder<T> phaseStart(int epochs) {
-            trainer().phaseStart = epochs;
-            return this;
-        }
-
-        /**
-         * The SWA phase's schedule (mandatory).
-         * @param schedule A ConstantSchedule or CyclicSchedule, counted from the phase's first step.
-         * @return this.
-         */
-        public Builder<T> phaseSchedule(LearningRateSchedule schedule) {
-            trainer().phaseSchedule = schedule;
-            return this;
-        }
-
-        /**
-         * The unit of the phase schedule's cycle length (default EPOCHS).
-         * @param unit EPOCHS or ITERATIONS.
-         * @return this.
-         */
-        public Builder<T> cycleUnit(CycleUnit unit) {
-            trainer().cycleUnit = unit;
             return this;
         }
 

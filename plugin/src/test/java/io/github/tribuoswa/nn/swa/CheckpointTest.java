@@ -1,7 +1,6 @@
 package io.github.tribuoswa.nn.swa;
 
-import ai.djl.training.Trainer;
-import ai.djl.training.listener.TrainingListenerAdapter;
+import io.github.tribuoswa.Crash;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.convert.DenseConverter;
@@ -30,25 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checkpoints are refused and left as they are; divergence keeps the last good checkpoint.
  */
 public class CheckpointTest {
-
-    /**
-     * Stops a run by throwing at a given step, as a crash would.
-     */
-    static final class Crash extends TrainingListenerAdapter {
-        private final long atStep;
-        private long steps;
-
-        Crash(long atStep) {
-            this.atStep = atStep;
-        }
-
-        @Override
-        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-            if (++steps == atStep) {
-                throw new IllegalStateException("simulated crash at step " + atStep);
-            }
-        }
-    }
 
     static SWATrainer<Label> swa(Path dir, double dropout) {
         SWATrainer<Label> t = new SWATrainer<>(new MLPFactory(new int[]{12}, Activation.RELU, dropout, true), new DenseConverter(),

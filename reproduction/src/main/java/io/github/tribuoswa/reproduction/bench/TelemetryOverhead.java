@@ -33,8 +33,8 @@ import java.util.Map;
 /**
  * Benchmark (a program, not a test): the cost of the telemetry listener when no OpenTelemetry
  * SDK is installed. Trains the MLP of {@link TrainingThroughput} (the network whose steps are
- * shortest, so any per-step overhead shows most) with the training loop and its progress
- * logger, with and without a {@link TelemetryListener} on {@code OpenTelemetry.noop()}, runs
+ * shortest, so any per-step overhead shows most) with the training loop and its epoch
+ * statistics, with and without a {@link TelemetryListener} on {@code OpenTelemetry.noop()}, runs
  * interleaved (ABBA) after three warm-up runs of each, and prints steps/s of each and their ratio
  * (medians); then times the listener alone, called a million times, to give its cost per step
  * without the noise of training.
