@@ -7,18 +7,14 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.optimizer.Optimizer;
-import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
-import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.core.Checkpoints;
+import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.DenseBatches;
 import io.github.tribuoswa.nn.core.DenseData;
 import io.github.tribuoswa.nn.core.Engines;
-import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.core.Standardiser;
-import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.listen.CheckpointListener;
@@ -26,15 +22,9 @@ import io.github.tribuoswa.nn.listen.DivergenceCheck;
 import io.github.tribuoswa.nn.listen.EpochStatistics;
 import io.github.tribuoswa.nn.listen.ProgressReporter;
 import io.github.tribuoswa.nn.listen.TelemetryListener;
-import io.github.tribuoswa.nn.network.NetworkFactory;
-import io.github.tribuoswa.nn.optim.OptimiserFactory;
-import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.optim.ScheduleTracker;
-import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
-import io.github.tribuoswa.telemetry.TelemetrySource;
-import io.github.tribuoswa.util.Checks;
 import io.opentelemetry.api.OpenTelemetry;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -55,7 +45,7 @@ import java.util.logging.Logger;
 
 /**
  * The common part of the plugin's Tribuo trainers for DJL networks ({@link DJLTrainer}, and the
- * SWA and FGE trainers): the hyper-parameters every run has; it converts the data, assembles
+ * SWA and FGE trainers), on the hyper-parameters of {@link NetworkConfiguration}: it converts the data, assembles
  * the run's DJL listeners (divergence check, epoch statistics, progress, telemetry, the
  * subclass's weight collectors, observers, checkpointing, epoch models) and calls the one
  * {@link TrainingLoop}. A subclass says only what it adds: the schedule of the run, its
@@ -73,68 +63,14 @@ import java.util.logging.Logger;
  * @param <T> The output type.
  * @param <M> The model type.
  */
-public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.Model<T>> implements org.tribuo.Trainer<T> {
+public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.Model<T>> extends NetworkConfiguration<T>
+        implements org.tribuo.Trainer<T> {
 
     private static final Logger logger = Logger.getLogger(NetworkTrainer.class.getName());
-
-    @Config(mandatory = true, description = "The network factory.")
-    protected NetworkFactory network;
-
-    @Config(mandatory = true, description = "Converts examples' features to dense arrays.")
-    protected FeatureConverter featureConverter;
-
-    @Config(mandatory = true, description = "Converts outputs to targets and network outputs to predictions.")
-    protected OutputConverter<T> outputConverter;
-
-    @Config(description = "Number of epochs of the whole run (>= 1).")
-    protected int epochs = 10;
-
-    @Config(description = "Minibatch size (>= 1).")
-    protected int batchSize = 128;
-
-    @Config(description = "The optimiser (SGD with momentum and weight decay, or Adam).")
-    protected OptimiserFactory optimiser = new SGDFactory();
-
-    @Config(description = "The learning-rate schedule, applied per step (for SWA and FGE: of the SGD phase).")
-    protected LearningRateSchedule schedule = new ConstantSchedule(0.05);
-
-    @Config(description = "Shuffle the examples before every epoch.")
-    protected boolean shuffle = true;
-
-    @Config(description = "Seed of the shuffles, weight initialisation and dropout.")
-    protected long seed = org.tribuo.Trainer.DEFAULT_SEED;
-
-    @Config(description = "Device: auto, cpu, gpu or gpu:N.")
-    protected String device = "auto";
-
-    @Config(description = "PyTorch intra-op threads (>= 1); 0 means one per available core.")
-    protected int intraOpThreads = 0;
-
-    @Config(description = "Standardise each input with the training data's mean and std (stored in the model).")
-    protected boolean standardise = false;
-
-    @Config(description = "Draw a progress bar when a terminal is attached.")
-    protected boolean progressBar = true;
-
-    @Config(description = "Directory for checkpoints (written after every epoch and every average or snapshot); empty for none.")
-    protected String checkpointDirectory = "";
-
-    @Config(description = "Where runs take their OpenTelemetry instance from (GlobalTelemetry, NoTelemetry); unset: the one given in Java, else "
-            + "the global one.")
-    protected TelemetrySource telemetry;
-
-    @Config(description = "How the weights are drawn when no initialModel is given: PYTORCH (torch.nn's defaults, the better in Table 1) or DJL "
-            + "(its blocks' defaults: Kaiming-normal weights, zero biases).")
-    protected Initialisation initialisation = Initialisation.PYTORCH;
-
-    @Config(description = "A saved DJLModel (Tribuo protobuf) of the same network whose weights start the run (for SWA and FGE: the pre-trained "
-            + "ŵ); empty for a random start.")
-    protected String initialModel = "";
 
     private Invocations invocations;
     private final transient List<TrainingListener> observers = new CopyOnWriteArrayList<>();
     private final transient List<EpochModels.Request<M>> epochModels = new CopyOnWriteArrayList<>();
-    private transient volatile OpenTelemetry openTelemetry;
 
     /**
      * For OLCUT.
@@ -143,49 +79,8 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
 
     @Override
     public synchronized void postConfig() {
-        Checks.present(this, "network", network);
-        Checks.present(this, "featureConverter", featureConverter);
-        Checks.present(this, "outputConverter", outputConverter);
-        Checks.present(this, "optimiser", optimiser);
-        Checks.present(this, "schedule", schedule);
-        Checks.present(this, "initialisation", initialisation);
-        Checks.atLeast(this, "epochs", epochs, 1);
-        Checks.atLeast(this, "batchSize", batchSize, 1);
-        Checks.atLeast(this, "intraOpThreads", intraOpThreads, 0);
-        Engines.checkDeviceSpec(this, device);
-        if (checkpointDirectory == null) {
-            checkpointDirectory = "";
-        }
-        if (initialModel == null) {
-            initialModel = "";
-        }
+        super.postConfig();
         this.invocations = new Invocations(seed);
-    }
-
-    /**
-     * Stops or allows progress-bar drawing.
-     * @param progressBar Whether to draw the bar on a terminal.
-     */
-    public void setProgressBar(boolean progressBar) {
-        this.progressBar = progressBar;
-    }
-
-    /**
-     * Chooses how the weights are drawn when no {@code initialModel} is given (the
-     * {@code initialisation} option; torch.nn's defaults unless set).
-     * @param initialisation DJL or PYTORCH.
-     */
-    public void setInitialisation(Initialisation initialisation) {
-        this.initialisation = Checks.present(this, "initialisation", initialisation);
-    }
-
-    /**
-     * Gives the trainer an OpenTelemetry instance for its runs (it takes precedence over the
-     * {@code telemetry} component; without either, runs use {@code GlobalOpenTelemetry.getOrNoop()}).
-     * @param otel The instance, or null.
-     */
-    public void setOpenTelemetry(OpenTelemetry otel) {
-        this.openTelemetry = otel;
     }
 
     /**
@@ -218,15 +113,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      */
     public void addEpochModelListener(IntPredicate epochs, EpochModelListener<? super M> listener) {
         epochModels.add(new EpochModels.Request<>(epochs, listener));
-    }
-
-    /**
-     * Sets the checkpoint directory (empty or null: none).
-     * @param directory The directory.
-     */
-    public synchronized void setCheckpointDirectory(String directory) {
-        this.checkpointDirectory = directory == null ? "" : directory;
-        postConfig();
     }
 
     /**
@@ -350,7 +236,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                                         int stepsPerEpoch, long startStep, EpochStatistics stats) {
         Map<String, String> hyperParameters = new TreeMap<>();
         provenance.getConfiguredParameters().forEach((k, v) -> hyperParameters.put(k, String.valueOf(v)));
-        OpenTelemetry otel = Telemetry.resolve(openTelemetry != null ? openTelemetry : (telemetry != null ? telemetry.openTelemetry() : null));
+        OpenTelemetry otel = Telemetry.resolve(openTelemetry() != null ? openTelemetry() : (telemetry != null ? telemetry.openTelemetry() : null));
         return new TelemetryListener(otel, method(), getClass().getSimpleName(), hyperParameters, examples, dev.toString(), runSchedule,
                 stepsPerEpoch, (long) epochs * stepsPerEpoch, startStep, stats);
     }

@@ -12,7 +12,7 @@ import org.tribuo.Output;
 
 /**
  * The common part of the network trainers' builders: every hyper-parameter of
- * {@link NetworkTrainer} by name, with its default when not set (the {@code @Config} fields
+ * {@link NetworkConfiguration} by name, with its default when not set (the {@code @Config} fields
  * that OLCUT sets from XML are the same). {@link #build()} checks them all, as OLCUT's
  * {@code postConfig} does, and names the first bad one with its allowed range. A builder
  * builds one trainer.

@@ -9,7 +9,7 @@ import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
-import io.github.tribuoswa.nn.core.Collection;
+import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.network.Activation;
@@ -82,7 +82,7 @@ public class StatePluginTest {
             }
             count++;
             steps.add(k);
-            collected(new Collection("tribuoswa.test.sum", "tribuoswa.test.sums", k, count, Map.of()));
+            collected(new CollectionEvent("tribuoswa.test.sum", "tribuoswa.test.sums", k, count, Map.of()));
         }
 
         @Override

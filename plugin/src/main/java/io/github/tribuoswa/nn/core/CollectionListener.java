@@ -1,7 +1,7 @@
 package io.github.tribuoswa.nn.core;
 
 /**
- * Told after every {@link Collection} of a {@link WeightCollector} (checkpointing and
+ * Told after every {@link CollectionEvent} of a {@link WeightCollector} (checkpointing and
  * telemetry use it).
  */
 @FunctionalInterface
@@ -10,5 +10,5 @@ public interface CollectionListener {
      * Called after the weights were collected, while the network still holds them.
      * @param collection What was collected.
      */
-    void collected(Collection collection);
+    void collected(CollectionEvent collection);
 }

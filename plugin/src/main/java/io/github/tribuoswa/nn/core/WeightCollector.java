@@ -53,7 +53,7 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
      * Tells the collection listeners; subclasses call it after each collection.
      * @param collection What was collected.
      */
-    protected void collected(Collection collection) {
+    protected void collected(CollectionEvent collection) {
         for (CollectionListener l : collectionListeners) {
             l.collected(collection);
         }

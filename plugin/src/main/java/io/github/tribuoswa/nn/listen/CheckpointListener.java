@@ -5,7 +5,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import com.google.protobuf.ByteString;
 import io.github.tribuoswa.nn.core.Checkpoints;
-import io.github.tribuoswa.nn.core.Collection;
+import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.Stateful;
@@ -154,7 +154,7 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
     }
 
     @Override
-    public void collected(Collection collection) {
+    public void collected(CollectionEvent collection) {
         collectedThisStep = true;
     }
 

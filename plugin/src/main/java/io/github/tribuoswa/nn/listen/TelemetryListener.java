@@ -3,7 +3,7 @@ package io.github.tribuoswa.nn.listen;
 import io.github.tribuoswa.telemetry.Telemetry;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import io.github.tribuoswa.nn.core.Collection;
+import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Instruments;
@@ -204,7 +204,7 @@ public final class TelemetryListener extends TrainingListenerAdapter implements 
      * @param collection What was collected.
      */
     @Override
-    public void collected(Collection collection) {
+    public void collected(CollectionEvent collection) {
         Telemetry.safely(() -> {
             Span parent = unit != null ? unit : (phase != null ? phase : run);
             if (parent == null) {

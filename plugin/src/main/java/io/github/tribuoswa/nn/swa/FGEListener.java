@@ -3,7 +3,7 @@ package io.github.tribuoswa.nn.swa;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import ai.djl.nn.Block;
 import io.github.tribuoswa.nn.core.NetworkWeights;
-import io.github.tribuoswa.nn.core.Collection;
+import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.util.ArrayStreams;
@@ -53,7 +53,7 @@ public final class FGEListener extends WeightCollector {
         }
         snapshots.add(w);
         steps.add(k);
-        collected(new Collection(Telemetry.SPAN_SNAPSHOT, Telemetry.METRIC_SNAPSHOTS, k, snapshots.size(),
+        collected(new CollectionEvent(Telemetry.SPAN_SNAPSHOT, Telemetry.METRIC_SNAPSHOTS, k, snapshots.size(),
                 Map.of(Telemetry.SNAPSHOT_INDEX.getKey(), (long) snapshots.size() - 1,
                         Telemetry.LEARNING_RATE.getKey(), k >= 1 ? schedule.rate(k) : Double.NaN)));
     }

@@ -6,7 +6,7 @@ import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
 import io.github.tribuoswa.averaging.WeightAverage;
 import io.github.tribuoswa.nn.core.NetworkWeights;
-import io.github.tribuoswa.nn.core.Collection;
+import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.util.ArrayStreams;
@@ -94,7 +94,7 @@ public final class SWAListener extends WeightCollector {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("SWA: the weights after step " + k + " are not finite and were not averaged in; training diverged", e);
         }
-        collected(new Collection(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, average.count(),
+        collected(new CollectionEvent(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, average.count(),
                 Map.of(Telemetry.MODELS_AVERAGED.getKey(), average.count())));
     }
 

@@ -12,5 +12,5 @@ import java.util.Map;
  * @param count Collections so far, this one included.
  * @param attributes Further attributes of its span (values Long, Double or String).
  */
-public record Collection(String name, String counter, long step, long count, Map<String, Object> attributes) {
+public record CollectionEvent(String name, String counter, long step, long count, Map<String, Object> attributes) {
 }
