@@ -73,8 +73,14 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
      */
     protected abstract void collect(long k, Block block);
 
+    /**
+     * Visits the weights after the steps done so far, then counts this step (final: the step
+     * count is what the checkpoint state and every collection rest on).
+     * @param trainer The trainer.
+     * @param batchData The step's data.
+     */
     @Override
-    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+    public final void onTrainingBatch(Trainer trainer, BatchData batchData) {
         if (skipNextVisit) {
             skipNextVisit = false;
         } else {
@@ -84,8 +90,12 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
         midStep = true;
     }
 
+    /**
+     * Notes that the epoch's last step completed.
+     * @param trainer The trainer.
+     */
     @Override
-    public void onEpoch(Trainer trainer) {
+    public final void onEpoch(Trainer trainer) {
         midStep = false;
     }
 
@@ -96,7 +106,7 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
      * @param trainer The trainer.
      */
     @Override
-    public void onTrainingEnd(Trainer trainer) {
+    public final void onTrainingEnd(Trainer trainer) {
         if (!midStep) {
             finish(trainer.getModel().getBlock());
         }
