@@ -1,6 +1,5 @@
 package io.github.tribuoswa.landscape;
 
-import io.github.tribuoswa.nn.core.DenseBatches;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,8 +9,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.core.BatchNormRefresh;
+import io.github.tribuoswa.nn.core.DenseBatches;
 import io.github.tribuoswa.nn.core.DenseData;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.NetworkWeights;

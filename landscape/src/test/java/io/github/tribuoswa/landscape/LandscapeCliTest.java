@@ -1,8 +1,8 @@
 package io.github.tribuoswa.landscape;
 
 import io.github.tribuoswa.SyntheticData;
-import io.github.tribuoswa.landscape.cli.LandscapeCli;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.landscape.cli.LandscapeCli;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.ImageConverter;

@@ -1,11 +1,5 @@
 package io.github.tribuoswa.nn;
 
-import io.github.tribuoswa.nn.core.DenseBatches;
-import io.github.tribuoswa.nn.core.WeightsCodec;
-import io.github.tribuoswa.nn.core.Standardiser;
-import io.github.tribuoswa.nn.core.NetworkWeights;
-import io.github.tribuoswa.nn.core.Engines;
-import io.github.tribuoswa.nn.core.DenseData;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +13,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
+import io.github.tribuoswa.nn.core.DenseBatches;
+import io.github.tribuoswa.nn.core.DenseData;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Standardiser;
+import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.protos.DJLModelProto;
 import io.github.tribuoswa.protos.WeightsProto;

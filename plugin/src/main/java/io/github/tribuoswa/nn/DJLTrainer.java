@@ -1,9 +1,9 @@
 package io.github.tribuoswa.nn;
 
-import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.OptimiserFactory;
 import io.github.tribuoswa.schedule.LearningRateSchedule;

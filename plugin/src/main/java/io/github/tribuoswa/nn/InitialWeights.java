@@ -1,10 +1,10 @@
 package io.github.tribuoswa.nn;
 
-import io.github.tribuoswa.nn.core.WeightsCodec;
+import ai.djl.nn.Block;
 import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.TrainingLoop;
-import ai.djl.nn.Block;
+import io.github.tribuoswa.nn.core.WeightsCodec;
 import org.tribuo.Model;
 
 import java.io.IOException;

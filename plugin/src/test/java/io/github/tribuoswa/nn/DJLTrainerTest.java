@@ -1,7 +1,5 @@
 package io.github.tribuoswa.nn;
 
-import io.github.tribuoswa.nn.core.Initialisation;
-import io.github.tribuoswa.nn.core.Engines;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
@@ -11,6 +9,8 @@ import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.RegressorConverter;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.MLPFactory;
 import io.github.tribuoswa.nn.optim.AdamFactory;

@@ -1,13 +1,13 @@
 package io.github.tribuoswa.nn;
 
-import io.github.tribuoswa.nn.core.Initialisation;
-import io.github.tribuoswa.nn.core.Engines;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.CNNFactory;
 import io.github.tribuoswa.nn.network.MLPFactory;

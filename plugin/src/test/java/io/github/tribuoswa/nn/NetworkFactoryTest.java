@@ -1,7 +1,5 @@
 package io.github.tribuoswa.nn;
 
-import io.github.tribuoswa.nn.core.NetworkWeights;
-import io.github.tribuoswa.nn.core.Engines;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.CNNFactory;
 import io.github.tribuoswa.nn.network.MLPFactory;

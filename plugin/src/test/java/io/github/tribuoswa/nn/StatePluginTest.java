@@ -1,8 +1,8 @@
 package io.github.tribuoswa.nn;
 
-import io.github.tribuoswa.Crash;
 import ai.djl.nn.Block;
 import com.google.protobuf.ByteString;
+import io.github.tribuoswa.Crash;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.nn.convert.DenseConverter;

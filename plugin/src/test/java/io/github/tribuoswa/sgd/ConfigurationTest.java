@@ -1,9 +1,9 @@
 package io.github.tribuoswa.sgd;
 
-import io.github.tribuoswa.SyntheticData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.schedule.AnnealSchedule;
 import io.github.tribuoswa.schedule.AnnealStrategy;

@@ -1,7 +1,7 @@
 package io.github.tribuoswa.sgd;
 
-import io.github.tribuoswa.SyntheticData;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.CyclicSchedule;
 import io.github.tribuoswa.schedule.LearningRateSchedule;

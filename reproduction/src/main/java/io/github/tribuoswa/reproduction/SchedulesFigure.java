@@ -1,18 +1,18 @@
 package io.github.tribuoswa.reproduction;
 
-import io.github.tribuoswa.examples.TrainNetwork;
-import io.github.tribuoswa.examples.Recipes;
-import io.github.tribuoswa.examples.Options;
-import io.github.tribuoswa.examples.Metrics;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.examples.Metrics;
+import io.github.tribuoswa.examples.Options;
+import io.github.tribuoswa.examples.Recipes;
+import io.github.tribuoswa.examples.TrainNetwork;
 import io.github.tribuoswa.landscape.Plots;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.DJLTrainer;
-import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.swa.BatchNormMode;
 import io.github.tribuoswa.nn.swa.CycleUnit;

@@ -1,14 +1,14 @@
 package io.github.tribuoswa.reproduction;
 
-import io.github.tribuoswa.examples.TrainNetwork;
-import io.github.tribuoswa.examples.Recipes;
-import io.github.tribuoswa.examples.Options;
-import io.github.tribuoswa.examples.Metrics;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import io.github.tribuoswa.data.FashionMnist;
-import io.github.tribuoswa.nn.core.Initialisation;
+import io.github.tribuoswa.examples.Metrics;
+import io.github.tribuoswa.examples.Options;
+import io.github.tribuoswa.examples.Recipes;
+import io.github.tribuoswa.examples.TrainNetwork;
 import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.core.Initialisation;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;

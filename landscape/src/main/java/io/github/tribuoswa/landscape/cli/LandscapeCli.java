@@ -7,14 +7,14 @@ import io.github.tribuoswa.landscape.Plane;
 import io.github.tribuoswa.landscape.Plots;
 import io.github.tribuoswa.landscape.Scans;
 import io.github.tribuoswa.landscape.TrajectoryRecorder;
-import io.github.tribuoswa.nn.core.Checkpoints;
 import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.core.Checkpoints;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package io.github.tribuoswa.nn.listen;
 
-import io.github.tribuoswa.telemetry.Telemetry;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Instruments;
+import io.github.tribuoswa.telemetry.Telemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

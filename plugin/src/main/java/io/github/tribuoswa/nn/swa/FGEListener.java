@@ -1,9 +1,9 @@
 package io.github.tribuoswa.nn.swa;
 
-import io.github.tribuoswa.nn.core.WeightCollector;
 import ai.djl.nn.Block;
-import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.CollectionEvent;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.util.ArrayStreams;
@@ -12,7 +12,6 @@ import io.github.tribuoswa.util.Checks;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

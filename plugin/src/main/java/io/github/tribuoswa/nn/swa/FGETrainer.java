@@ -1,12 +1,12 @@
 package io.github.tribuoswa.nn.swa;
 
-import io.github.tribuoswa.nn.core.WeightCollector;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.TrainingRun;
-import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
+import io.github.tribuoswa.nn.core.WeightCollector;
+import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.OptimiserFactory;
 import io.github.tribuoswa.schedule.LearningRateSchedule;

@@ -1,12 +1,12 @@
 package io.github.tribuoswa.nn.swa;
 
-import io.github.tribuoswa.nn.core.WeightCollector;
 import ai.djl.nn.Block;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
 import io.github.tribuoswa.averaging.WeightAverage;
-import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.CollectionEvent;
+import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.util.ArrayStreams;

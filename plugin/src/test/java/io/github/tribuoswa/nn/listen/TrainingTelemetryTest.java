@@ -1,7 +1,5 @@
 package io.github.tribuoswa.nn.listen;
 
-import io.github.tribuoswa.telemetry.Telemetry;
-import io.github.tribuoswa.telemetry.GlobalTelemetry;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.nn.DJLModel;
@@ -15,6 +13,8 @@ import io.github.tribuoswa.nn.swa.CycleUnit;
 import io.github.tribuoswa.nn.swa.FGETrainer;
 import io.github.tribuoswa.nn.swa.SWATrainer;
 import io.github.tribuoswa.schedule.ConstantSchedule;
+import io.github.tribuoswa.telemetry.GlobalTelemetry;
+import io.github.tribuoswa.telemetry.Telemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

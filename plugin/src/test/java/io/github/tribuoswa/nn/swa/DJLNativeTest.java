@@ -22,10 +22,10 @@ import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.optim.ScheduleTracker;
+import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.CyclicSchedule;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.schedule.PhasedSchedule;
-import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.TriangularSchedule;
 import org.junit.jupiter.api.Test;
 
