@@ -115,7 +115,7 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
      * @return True if the run was restored from a checkpoint.
      * @throws IllegalStateException if the checkpoint does not fit the run; nothing is changed then.
      */
-    public boolean resume(Block network, List<? extends Stateful> pieces) {
+    private boolean resume(Block network, List<? extends Stateful> pieces) {
         Map<String, Stateful> byName = new LinkedHashMap<>();
         for (Stateful p : pieces) {
             if (byName.put(p.stateName(), p) != null) {

@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The span tree and metrics of traced runs, read back from the OpenTelemetry SDK's in-memory
  * exporters.
  */
-public class TrainingTelemetryTest {
+public class TelemetryListenerTest {
 
     // 150 examples, batch 16: 10 steps an epoch; 6 epochs; SWA from epoch 2 (step 20)
     static final MutableDataset<Label> DATA = SyntheticData.classification(150, 11);
