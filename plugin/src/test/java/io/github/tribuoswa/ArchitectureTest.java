@@ -37,6 +37,7 @@ public class ArchitectureTest {
                 .layer("util").definedBy(ROOT + ".util..")
                 .layer("schedule").definedBy(ROOT + ".schedule..")
                 .layer("averaging").definedBy(ROOT + ".averaging..")
+                .layer("ensemble").definedBy(ROOT + ".ensemble..")
                 .layer("telemetry").definedBy(ROOT + ".telemetry..")
                 .layer("sgd").definedBy(ROOT + ".sgd..")
                 .layer("protos").definedBy(ROOT + ".protos..")
@@ -50,25 +51,26 @@ public class ArchitectureTest {
                 .whereLayer("util").mayNotAccessAnyLayer()
                 .whereLayer("protos").mayNotAccessAnyLayer()
                 .whereLayer("telemetry").mayNotAccessAnyLayer()
+                .whereLayer("ensemble").mayNotAccessAnyLayer()
                 .whereLayer("schedule").mayOnlyAccessLayers("util")
                 .whereLayer("averaging").mayOnlyAccessLayers("util", "schedule")
                 .whereLayer("sgd").mayOnlyAccessLayers("util", "schedule", "averaging", "telemetry")
                 .whereLayer("nn.convert").mayOnlyAccessLayers("util")
                 .whereLayer("nn.network").mayOnlyAccessLayers("util")
-                .whereLayer("nn.core").mayOnlyAccessLayers("util", "schedule", "protos", "nn.convert", "nn.network")
+                .whereLayer("nn.core").mayOnlyAccessLayers("util", "schedule", "averaging", "protos", "nn.convert", "nn.network")
                 .whereLayer("nn.optim").mayOnlyAccessLayers("util", "schedule", "nn.core")
                 .whereLayer("nn.listen").mayOnlyAccessLayers("util", "schedule", "telemetry", "protos", "nn.core")
                 .whereLayer("nn").mayOnlyAccessLayers("util", "schedule", "telemetry", "protos", "nn.convert", "nn.network", "nn.core",
                         "nn.optim", "nn.listen")
-                .whereLayer("nn.swa").mayOnlyAccessLayers("util", "schedule", "averaging", "telemetry", "protos", "nn.convert", "nn.network",
-                        "nn.core", "nn.optim", "nn.listen", "nn")
+                .whereLayer("nn.swa").mayOnlyAccessLayers("util", "schedule", "averaging", "ensemble", "telemetry", "protos", "nn.convert",
+                        "nn.network", "nn.core", "nn.optim", "nn.listen", "nn")
                 .check(classes);
     }
 
     @Test
     public void theTribuoSgdPathAndThePureLayersNeedNoDjl() {
-        noClasses().that().resideInAnyPackage(ROOT + ".util..", ROOT + ".schedule..", ROOT + ".averaging..", ROOT + ".sgd..",
-                        ROOT + ".telemetry..")
+        noClasses().that().resideInAnyPackage(ROOT + ".util..", ROOT + ".schedule..", ROOT + ".averaging..", ROOT + ".ensemble..",
+                        ROOT + ".sgd..", ROOT + ".telemetry..")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.djl..")
                 .check(classes);
     }

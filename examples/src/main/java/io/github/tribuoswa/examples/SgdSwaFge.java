@@ -7,7 +7,7 @@ import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
-import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.tribuo.ensemble.EnsembleModel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +80,7 @@ public final class SgdSwaFge {
             Model<Label> model = trainer.train(train);
             double seconds = (System.nanoTime() - start) / 1e9;
             List<Prediction<Label>> predictions = model.predict(test);
-            int members = model instanceof WeightedEnsembleModel ? ((WeightedEnsembleModel<Label>) model).getNumModels() : 1;
+            int members = model instanceof EnsembleModel ? ((EnsembleModel<Label>) model).getNumModels() : 1;
             rows.add(String.format(Locale.ROOT, "| %-6s | %13.4f | %8.4f | %13.1f | %8d |", names[i],
                     Metrics.accuracy(predictions), Metrics.negativeLogLikelihood(predictions), seconds, members));
         }

@@ -12,7 +12,7 @@ import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluator;
-import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.tribuo.ensemble.EnsembleModel;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -94,7 +94,7 @@ public class NetworkXmlDropInIT {
             System.out.printf("%s: test accuracy %.4f%n", e.getKey(), accuracy);
             assertTrue(accuracy > 0.75, e.getKey() + " accuracy " + accuracy);
             if (e.getKey().equals("djl-fge.xml")) {
-                assertEquals(4, ((WeightedEnsembleModel<Label>) model).getNumModels());
+                assertEquals(4, ((EnsembleModel<Label>) model).getNumModels());
             } else {
                 assertInstanceOf(DJLModel.class, model);
             }

@@ -3,8 +3,9 @@ package io.github.tribuoswa.averaging;
 import io.github.tribuoswa.util.Checks;
 
 /**
- * The state and checks shared by the averages: a double-precision average, its count, and the
- * validation of incoming weights. Subclasses say how one weight moves the average.
+ * The state and checks shared by the host averages: a double-precision average, its count, and
+ * the validation of incoming weights. The {@link AverageRule} says how one vector moves the
+ * average.
  */
 abstract class AbstractWeightAverage implements WeightAverage {
 
@@ -18,24 +19,28 @@ abstract class AbstractWeightAverage implements WeightAverage {
      */
     protected long count;
 
+    private final AverageRule rule;
+
     /**
      * Creates an empty average.
      * @param size The number of weights (&ge; 0).
+     * @param rule How each vector is weighed.
      */
-    AbstractWeightAverage(int size) {
+    AbstractWeightAverage(int size, AverageRule rule) {
         if (size < 0) {
             throw new IllegalArgumentException("size = " + size + " is out of range; allowed: integer >= 0");
         }
         this.mean = new double[size];
+        this.rule = rule;
     }
 
     /**
-     * The weight that the incoming vector gets in the new average, given how many were in
-     * before: new mean = (1 &minus; β)·mean + β·w.
-     * @param previousCount The count before this update.
-     * @return β in (0, 1].
+     * The rule of this average.
+     * @return How each vector is weighed.
      */
-    protected abstract double incomingWeight(long previousCount);
+    public AverageRule rule() {
+        return rule;
+    }
 
     @Override
     public void update(float[] weights) {
@@ -53,7 +58,7 @@ abstract class AbstractWeightAverage implements WeightAverage {
         if (bad >= 0) {
             throw nonFinite(bad, weights[bad]);
         }
-        double beta = incomingWeight(count);
+        double beta = rule.incomingWeight(count);
         for (int j = 0; j < mean.length; j++) {
             mean[j] += beta * (weights[j] - mean[j]);
         }

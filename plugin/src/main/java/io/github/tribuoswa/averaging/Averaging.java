@@ -14,6 +14,15 @@ public enum Averaging {
     EMA;
 
     /**
+     * The rule of this kind of average.
+     * @param emaDecay The decay, used by {@link #EMA} only.
+     * @return How each vector is weighed.
+     */
+    public AverageRule rule(double emaDecay) {
+        return this == EMA ? AverageRule.exponential(emaDecay) : AverageRule.EQUAL;
+    }
+
+    /**
      * Creates an empty average of this kind.
      * @param size The number of weights.
      * @param emaDecay The decay, used by {@link #EMA} only.

@@ -17,12 +17,7 @@ public final class EqualAverage extends AbstractWeightAverage {
      * @param size The number of weights.
      */
     public EqualAverage(int size) {
-        super(size);
-    }
-
-    @Override
-    protected double incomingWeight(long previousCount) {
-        return 1.0 / (previousCount + 1);
+        super(size, AverageRule.EQUAL);
     }
 
     @Override

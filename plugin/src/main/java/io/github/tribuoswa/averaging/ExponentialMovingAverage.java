@@ -20,10 +20,7 @@ public final class ExponentialMovingAverage extends AbstractWeightAverage {
      * @param decay δ, in [0, 1).
      */
     public ExponentialMovingAverage(int size, double decay) {
-        super(size);
-        if (!(decay >= 0 && decay < 1)) {
-            throw new IllegalArgumentException("emaDecay = " + decay + " is out of range; allowed: real in [0, 1)");
-        }
+        super(size, AverageRule.exponential(decay));
         this.decay = decay;
     }
 
@@ -33,11 +30,6 @@ public final class ExponentialMovingAverage extends AbstractWeightAverage {
      */
     public double decay() {
         return decay;
-    }
-
-    @Override
-    protected double incomingWeight(long previousCount) {
-        return previousCount == 0 ? 1.0 : 1.0 - decay;
     }
 
     @Override

@@ -39,6 +39,7 @@ import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -169,8 +170,15 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
         JniUtils.setGradMode(false);
         try (NDManager m = l.manager.newSubManager()) {
             NDArray input = DenseBatches.slice(m, x, inputShape, 0, batch);
+            if (batch == 1) {
+                // A batch of one runs as two copies of the example: libtorch's CPU convolution takes
+                // another path for a single example (probing NNPACK, which logs a warning on every call
+                // where NNPACK is unsupported), and a batch of one then predicts like any other batch.
+                input = input.repeat(0, 2);
+            }
             NDList out = l.block.forward(new ParameterStore(m, false), new NDList(input), false);
-            return out.singletonOrThrow().toFloatArray();
+            float[] y = out.singletonOrThrow().toFloatArray();
+            return batch == 1 ? Arrays.copyOf(y, y.length / 2) : y;
         }
     }
 

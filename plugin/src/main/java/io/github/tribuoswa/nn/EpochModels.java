@@ -2,6 +2,7 @@ package io.github.tribuoswa.nn;
 
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import io.github.tribuoswa.nn.core.DeviceWeights;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import org.tribuo.Output;
@@ -62,24 +63,27 @@ final class EpochModels<T extends Output<T>, M> extends TrainingListenerAdapter 
         }
         TrainingRun<T> run = runOf.apply(trainer);
         List<WeightCollector> copies = new ArrayList<>();
-        for (WeightCollector c : run.collectors()) {
-            WeightCollector copy = c.detachedCopy();
-            copy.finish(run.block());
-            if (copy.collections() == 0) {
-                return;
+        try (DeviceWeights weights = DeviceWeights.copyOf(run.block(), NetworkWeights.Selection.ALL)) {
+            for (WeightCollector c : run.collectors()) {
+                WeightCollector copy = c.detachedCopy();
+                copies.add(copy);
+                copy.finish(run.block());
+                if (copy.collections() == 0) {
+                    return;
+                }
             }
-            copies.add(copy);
-        }
-        TrainingRun<T> ended = run.withCollectors(copies);
-        float[] weights = NetworkWeights.read(run.block(), NetworkWeights.Selection.ALL);
-        for (Request<M> r : wanted) {
-            M model;
-            try {
-                model = finish.apply(ended);
-            } finally {
-                NetworkWeights.write(run.block(), NetworkWeights.Selection.ALL, weights);
+            TrainingRun<T> ended = run.withCollectors(copies);
+            for (Request<M> r : wanted) {
+                M model;
+                try {
+                    model = finish.apply(ended);
+                } finally {
+                    weights.writeTo(run.block());
+                }
+                r.listener().onEpochModel(epochsDone, model);
             }
-            r.listener().onEpochModel(epochsDone, model);
+        } finally {
+            copies.forEach(WeightCollector::close);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Stateful.StateContext;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.MLPFactory;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.tribuo.ensemble.EnsembleModel;
 import org.tribuo.math.optimisers.SGD;
 
 import java.io.DataInputStream;
@@ -115,7 +116,7 @@ public class StatePluginTest {
         }
 
         @Override
-        protected void readCollected(DataInputStream in, int version) throws IOException {
+        protected void readCollected(DataInputStream in, int version, StateContext run) throws IOException {
             total = in.readDouble();
             count = in.readLong();
         }
@@ -254,8 +255,8 @@ public class StatePluginTest {
     private static List<byte[]> weightsOf(Model<Label> model) {
         Function<Model<?>, byte[]> bytes = m -> ((DJLModel<?>) m).weights().getValues().toByteArray();
         List<byte[]> out = new ArrayList<>();
-        if (model instanceof WeightedEnsembleModel) {
-            ((WeightedEnsembleModel<Label>) model).getModels().forEach(m -> out.add(bytes.apply(m)));
+        if (model instanceof EnsembleModel) {
+            ((EnsembleModel<Label>) model).getModels().forEach(m -> out.add(bytes.apply(m)));
         } else {
             out.add(bytes.apply(model));
         }

@@ -13,7 +13,7 @@ import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
-import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.tribuo.ensemble.EnsembleModel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,7 +110,7 @@ public final class Table1 {
                 return;
             }
             List<Prediction<Label>> predictions = model.predict(test);
-            int members = model instanceof WeightedEnsembleModel ? ((WeightedEnsembleModel<Label>) model).getNumModels() : 1;
+            int members = model instanceof EnsembleModel ? ((EnsembleModel<Label>) model).getNumModels() : 1;
             String row = String.format(Locale.ROOT, "djl,%s,%d,%s,%.2f,%d,%.4f,%.4f,%.1f,%.0f,%d,%d", network, seed, method, budget, epochs,
                     Metrics.accuracy(predictions), Metrics.negativeLogLikelihood(predictions), wallSeconds,
                     (double) epochs * trainSize / wallSeconds, members, threads);
@@ -122,8 +122,8 @@ public final class Table1 {
     }
 
     private static void close(Model<Label> model) {
-        if (model instanceof WeightedEnsembleModel) {
-            ((WeightedEnsembleModel<Label>) model).getModels().forEach(Table1::close);
+        if (model instanceof EnsembleModel) {
+            ((EnsembleModel<Label>) model).getModels().forEach(Table1::close);
         } else if (model instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) model).close();

@@ -38,6 +38,7 @@ public class DocSnippetsTest {
     private static final String IMPORTS = String.join("\n",
             "import io.github.tribuoswa.averaging.*;",
             "import io.github.tribuoswa.data.*;",
+            "import io.github.tribuoswa.ensemble.*;",
             "import io.github.tribuoswa.nn.*;",
             "import io.github.tribuoswa.nn.convert.*;",
             "import io.github.tribuoswa.nn.core.*;",

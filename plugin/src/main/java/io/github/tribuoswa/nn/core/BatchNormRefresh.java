@@ -3,6 +3,8 @@ package io.github.tribuoswa.nn.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -25,14 +27,17 @@ import java.util.List;
  * DJL's BatchNorm blends each batch into its running statistics with a fixed momentum m
  * (running &larr; m·running + (1 &minus; m)·batch), so this refresh runs its own loop: before each
  * batch it zeroes every BatchNorm layer's running mean and variance, runs the network forward
- * in training mode, reads back (1 &minus; m)·batch statistic and divides by (1 &minus; m); the
- * mean over batches is written at the end. The batch variance is the one DJL's BatchNorm keeps
+ * in training mode, takes (1 &minus; m)·batch statistic and divides by (1 &minus; m); the mean over
+ * batches is written at the end. The sums are float64 engine arrays on the network's device:
+ * nothing is copied to the host. The batch variance is the one DJL's BatchNorm keeps
  * (PyTorch: unbiased). Dropout layers are active in training mode, as in PyTorch.
  * <p>
  * The forward pass stops at the last BatchNorm layer: in a {@link SequentialBlock} nothing after
  * it can change the statistics, so the layers that follow (a CNN's dense head, say) are not run.
  */
 public final class BatchNormRefresh {
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private BatchNormRefresh() {}
 
@@ -43,8 +48,8 @@ public final class BatchNormRefresh {
         final Parameter mean;
         final Parameter variance;
         final float momentum;
-        double[] meanSum;
-        double[] varSum;
+        NDArray meanSum;
+        NDArray varSum;
 
         Layer(Parameter mean, Parameter variance, float momentum) {
             this.mean = mean;
@@ -122,6 +127,29 @@ public final class BatchNormRefresh {
         }
     }
 
+    /** sum += statistic · scale, in float64 on the statistic's device (the sum is made on first use). */
+    private static NDArray accumulate(NDManager sums, NDManager scratch, NDArray sum, NDArray statistic, double scale) {
+        NDArray scaled = statistic.toType(DataType.FLOAT64, true);
+        scaled.attach(scratch);
+        scaled.muli(scale);
+        NDArray total = sum;
+        if (total == null) {
+            total = sums.zeros(statistic.getShape(), DataType.FLOAT64, statistic.getDevice());
+        }
+        return total.addi(scaled);
+    }
+
+    /** statistic = sum / batches, rounded to the statistic's type, in place. */
+    private static void writeMean(NDArray statistic, NDArray sum, int batches) {
+        try (NDManager tmp = sum.getManager().newSubManager()) {
+            NDArray mean = sum.div(batches);
+            mean.attach(tmp);
+            NDArray cast = mean.toType(statistic.getDataType(), false);
+            cast.attach(tmp);
+            statistic.set(ALL, cast);
+        }
+    }
+
     /**
      * Refreshes the running statistics in place.
      * @param block An initialised network.
@@ -146,53 +174,41 @@ public final class BatchNormRefresh {
         }
         List<Block> toLastBatchNorm = toLastBatchNorm(block);
         int batches = 0;
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            for (int start = 0; start < n; start += batchSize) {
-                int b = Math.min(batchSize, n - start);
-                if (b < 2 && batches > 0) {
-                    break; // a batch of one has no variance; skip a trailing single example
+        try (NDManager sums = manager.newSubManager()) {
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+                for (int start = 0; start < n; start += batchSize) {
+                    int b = Math.min(batchSize, n - start);
+                    if (b < 2 && batches > 0) {
+                        break; // a batch of one has no variance; skip a trailing single example
+                    }
+                    for (Layer l : layers) {
+                        l.mean.getArray().muli(0);
+                        l.variance.getArray().muli(0);
+                    }
+                    try (NDManager sub = manager.newSubManager()) {
+                        NDArray x = DenseBatches.slice(sub, features, exampleShape, start, b);
+                        ParameterStore store = new ParameterStore(sub, false);
+                        NDList current = new NDList(x);
+                        for (Block part : toLastBatchNorm) {
+                            current = part.forward(store, current, true);
+                        }
+                        for (Layer l : layers) {
+                            double scale = 1.0 / (1.0 - l.momentum);
+                            l.meanSum = accumulate(sums, sub, l.meanSum, l.mean.getArray(), scale);
+                            l.varSum = accumulate(sums, sub, l.varSum, l.variance.getArray(), scale);
+                        }
+                    }
+                    batches++;
                 }
                 for (Layer l : layers) {
-                    l.mean.getArray().muli(0);
-                    l.variance.getArray().muli(0);
+                    writeMean(l.mean.getArray(), l.meanSum, batches);
+                    writeMean(l.variance.getArray(), l.varSum, batches);
                 }
-                try (NDManager sub = manager.newSubManager()) {
-                    NDArray x = DenseBatches.slice(sub, features, exampleShape, start, b);
-                    ParameterStore store = new ParameterStore(sub, false);
-                    NDList current = new NDList(x);
-                    for (Block part : toLastBatchNorm) {
-                        current = part.forward(store, current, true);
-                    }
-                }
-                for (Layer l : layers) {
-                    float[] m = l.mean.getArray().toFloatArray();
-                    float[] v = l.variance.getArray().toFloatArray();
-                    if (l.meanSum == null) {
-                        l.meanSum = new double[m.length];
-                        l.varSum = new double[v.length];
-                    }
-                    double scale = 1.0 / (1.0 - l.momentum);
-                    for (int j = 0; j < m.length; j++) {
-                        l.meanSum[j] += m[j] * scale;
-                        l.varSum[j] += v[j] * scale;
-                    }
-                }
-                batches++;
+            } finally {
+                JniUtils.setGradMode(gradMode); // the run may go on training (epoch models)
             }
-        } finally {
-            JniUtils.setGradMode(gradMode); // the run may go on training (epoch models)
-        }
-        for (Layer l : layers) {
-            float[] m = new float[l.meanSum.length];
-            float[] v = new float[l.varSum.length];
-            for (int j = 0; j < m.length; j++) {
-                m[j] = (float) (l.meanSum[j] / batches);
-                v[j] = (float) (l.varSum[j] / batches);
-            }
-            NetworkWeights.copyInto(l.mean.getArray(), m, 0);
-            NetworkWeights.copyInto(l.variance.getArray(), v, 0);
         }
         return layers.size();
     }

@@ -3,8 +3,10 @@ package io.github.tribuoswa.nn.core;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.cuda.CudaUtils;
 import io.github.tribuoswa.util.Checks;
 
+import java.lang.reflect.Field;
 import java.util.Locale;
 
 /**
@@ -42,7 +44,36 @@ public final class Engines {
      */
     public static Engine pytorch() {
         offline();
+        probeCudaOnce();
         return Engine.getEngine(ENGINE);
+    }
+
+    private static volatile boolean cudaProbed;
+
+    /**
+     * Asks DJL for the GPU count once, before the engine starts, and then turns off the log of
+     * DJL's later probes: on a machine with the CUDA runtime but no driver (a CPU-only machine
+     * with CUDA libraries installed) each probe logs "Failed to detect GPU count", and DJL
+     * probes several times at engine start; the user sees it once. With a later DJL whose
+     * probe has no such switch, its messages stay as they are.
+     */
+    private static void probeCudaOnce() {
+        if (cudaProbed) {
+            return;
+        }
+        synchronized (Engines.class) {
+            if (!cudaProbed) {
+                CudaUtils.getGpuCount();
+                try {
+                    Field logging = CudaUtils.class.getDeclaredField("logging");
+                    logging.setAccessible(true);
+                    logging.setBoolean(null, false);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // not this DJL: leave its probe's messages alone
+                }
+                cudaProbed = true;
+            }
+        }
     }
 
     /**

@@ -26,8 +26,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * It is {@link Stateful}: its state is the next step it will look at plus what the subclass
  * writes in {@link #writeCollected}, so a checkpoint taken at any moment, even while another
  * collector is collecting, resumes to the same collections.
+ * <p>
+ * What a collector holds lives on the network's device, in sub-managers of the network's
+ * manager: {@link #close()} frees it early (a detached copy once used), the network's manager
+ * frees it at the latest.
  */
-public abstract class WeightCollector extends TrainingListenerAdapter implements Stateful {
+public abstract class WeightCollector extends TrainingListenerAdapter implements Stateful, AutoCloseable {
 
     private final List<CollectionListener> collectionListeners = new CopyOnWriteArrayList<>();
     private long stepsDone;
@@ -185,10 +189,26 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
     /**
      * Reads what {@link #writeCollected} wrote, replacing what this collector holds.
      * @param in The stream.
-     * @param version The state version it was written with.
-     * @throws IOException if the bytes end early.
+     * @param version The state version it was written with (one {@link #readsVersion} accepts).
+     * @param run The run being resumed: its network (weights restored) and steps done.
+     * @throws IOException if the bytes end early or do not fit.
      */
-    protected abstract void readCollected(DataInputStream in, int version) throws IOException;
+    protected abstract void readCollected(DataInputStream in, int version, StateContext run) throws IOException;
+
+    /**
+     * Whether this collector reads states of a version (default: only {@link #stateVersion()}).
+     * @param version The stored version.
+     * @return True if {@link #readCollected} can read it.
+     */
+    protected boolean readsVersion(int version) {
+        return version == stateVersion();
+    }
+
+    /**
+     * Frees what this collector holds on the device (default: nothing to free).
+     */
+    @Override
+    public void close() {}
 
     @Override
     public final byte[] saveState(StateContext run) {
@@ -205,7 +225,7 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
 
     @Override
     public final void restoreState(int version, byte[] state, StateContext run) {
-        if (version != stateVersion()) {
+        if (!readsVersion(version)) {
             throw new IllegalStateException("state '" + stateName() + "' has version " + version + "; this collector reads version "
                     + stateVersion());
         }
@@ -215,7 +235,7 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
                 throw new IllegalStateException("state '" + stateName() + "' looks next at the weights after " + next
                         + " steps, but the checkpoint holds those after " + run.stepsDone());
             }
-            readCollected(in, version);
+            readCollected(in, version, run);
             if (in.available() != 0) {
                 throw new IllegalStateException("state '" + stateName() + "' has " + in.available() + " bytes more than it should");
             }

@@ -2,12 +2,13 @@ package io.github.tribuoswa.nn.swa;
 
 import ai.djl.nn.Block;
 import io.github.tribuoswa.nn.core.CollectionEvent;
+import io.github.tribuoswa.nn.core.DeviceWeights;
 import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Stateful.StateContext;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
 import io.github.tribuoswa.util.ArrayStreams;
-import io.github.tribuoswa.util.Checks;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -23,13 +24,16 @@ import java.util.Map;
  * {@link io.github.tribuoswa.schedule.TriangularSchedule} (or a phased schedule ending in one)
  * it copies every parameter of the network, BatchNorm statistics included, after each step k
  * with mod(k &minus; s, c) = c/2, the minimum of the rate, where s is the schedule's swaStart.
- * The snapshots are the ensemble's members.
+ * The snapshots are the ensemble's members. Each is a {@link DeviceWeights}: a copy made on the
+ * network's device, reaching the host only when a member model or a checkpoint is written.
  */
 public final class FGEListener extends WeightCollector {
 
     private final LearningRateSchedule schedule;
-    private final List<float[]> snapshots = new ArrayList<>();
+    private final List<DeviceWeights> snapshots = new ArrayList<>();
     private final List<Long> steps = new ArrayList<>();
+    /** How many of the first snapshots are shared with the collector this one was copied from. */
+    private int shared;
 
     /**
      * An FGE listener.
@@ -46,21 +50,28 @@ public final class FGEListener extends WeightCollector {
 
     @Override
     protected void collect(long k, Block block) {
-        float[] w = NetworkWeights.read(block, NetworkWeights.Selection.ALL);
-        if (Checks.firstNonFinite(w) >= 0) {
-            throw new IllegalStateException("FGE: the weights after step " + k + " are not finite and were not collected; training diverged");
+        String bad = DeviceWeights.firstNonFinite(block, NetworkWeights.Selection.ALL);
+        if (bad != null) {
+            throw new IllegalStateException("FGE: the weights after step " + k + " are not finite (parameter " + bad
+                    + ") and were not collected; training diverged");
         }
-        snapshots.add(w);
+        snapshots.add(DeviceWeights.copyOf(block, NetworkWeights.Selection.ALL));
         steps.add(k);
         collected(new CollectionEvent(Telemetry.SPAN_SNAPSHOT, Telemetry.METRIC_SNAPSHOTS, k, snapshots.size(),
                 Map.of(Telemetry.SNAPSHOT_INDEX.getKey(), (long) snapshots.size() - 1,
                         Telemetry.LEARNING_RATE.getKey(), k >= 1 ? schedule.rate(k) : Double.NaN)));
     }
 
+    /**
+     * A copy that shares the snapshots taken so far (they never change) and owns only those it
+     * takes itself.
+     */
     @Override
     protected WeightCollector copyCollected() {
         FGEListener copy = new FGEListener(schedule);
-        copy.restore(snapshots, steps);
+        copy.snapshots.addAll(snapshots);
+        copy.steps.addAll(steps);
+        copy.shared = snapshots.size();
         return copy;
     }
 
@@ -79,23 +90,33 @@ public final class FGEListener extends WeightCollector {
         out.writeInt(snapshots.size());
         for (int i = 0; i < snapshots.size(); i++) {
             out.writeLong(steps.get(i));
-            ArrayStreams.writeFloats(out, snapshots.get(i));
+            ArrayStreams.writeFloats(out, snapshots.get(i).toHost());
         }
     }
 
     @Override
-    protected void readCollected(DataInputStream in, int version) throws IOException {
+    protected void readCollected(DataInputStream in, int version, StateContext run) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             throw new IOException("snapshot count " + n + " is negative");
         }
-        List<float[]> restoredSnapshots = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
         List<Long> restoredSteps = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             restoredSteps.add(in.readLong());
-            restoredSnapshots.add(ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES));
+            values.add(ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES));
         }
-        restore(restoredSnapshots, restoredSteps);
+        int expected = NetworkWeights.size(run.network(), NetworkWeights.Selection.ALL);
+        for (float[] v : values) {
+            if (v.length != expected) {
+                throw new IOException("a snapshot holds " + v.length + " values, the network " + expected);
+            }
+        }
+        close();
+        for (float[] v : values) {
+            snapshots.add(DeviceWeights.fromHost(run.network(), NetworkWeights.Selection.ALL, v));
+        }
+        steps.addAll(restoredSteps);
     }
 
     @Override
@@ -105,9 +126,9 @@ public final class FGEListener extends WeightCollector {
 
     /**
      * The snapshots so far, in order.
-     * @return Flat weights of every parameter (read-only list).
+     * @return Every parameter of the network at each snapshot, on its device (read-only list).
      */
-    public List<float[]> snapshots() {
+    public List<DeviceWeights> snapshots() {
         return Collections.unmodifiableList(snapshots);
     }
 
@@ -119,10 +140,16 @@ public final class FGEListener extends WeightCollector {
         return Collections.unmodifiableList(steps);
     }
 
-    private void restore(List<float[]> restoredSnapshots, List<Long> restoredSteps) {
+    /**
+     * Frees the snapshots this collector took (not those shared with the one it was copied from).
+     */
+    @Override
+    public void close() {
+        for (int i = shared; i < snapshots.size(); i++) {
+            snapshots.get(i).close();
+        }
         snapshots.clear();
-        snapshots.addAll(restoredSnapshots);
         steps.clear();
-        steps.addAll(restoredSteps);
+        shared = 0;
     }
 }

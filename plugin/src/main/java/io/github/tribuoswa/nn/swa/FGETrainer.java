@@ -1,6 +1,7 @@
 package io.github.tribuoswa.nn.swa;
 
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
+import io.github.tribuoswa.ensemble.BatchedEnsembleModel;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
@@ -14,7 +15,6 @@ import io.github.tribuoswa.schedule.TriangularSchedule;
 import io.github.tribuoswa.util.Checks;
 import org.tribuo.Model;
 import org.tribuo.Output;
-import org.tribuo.ensemble.WeightedEnsembleModel;
 import org.tribuo.provenance.EnsembleModelProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
@@ -32,19 +32,21 @@ import java.util.logging.Logger;
  * all from a pre-trained {@code initialModel}; then cycles of the triangular rate of
  * {@code phaseSchedule} ({@link TriangularSchedule}: α1 &rarr; α2 over half a cycle and back)
  * with an even cycle length c in steps, and a snapshot of every parameter exactly when mod(i &minus; s, c) = c/2, at the
- * rate minimum. The result is a Tribuo {@link WeightedEnsembleModel} of one {@link DJLModel} per
- * snapshot with uniform weights and the output converter's combiner: the mean of the members'
- * class probabilities (classification) or values (regression).
+ * rate minimum. The result is a Tribuo ensemble, a {@link BatchedEnsembleModel}, of one
+ * {@link DJLModel} per snapshot with uniform weights and the output converter's combiner: the
+ * mean of the members' class probabilities (classification) or values (regression). It predicts
+ * a batch of examples with one forward pass per member and batch (Tribuo's
+ * {@code WeightedEnsembleModel} asks each member about one example at a time;
+ * {@link BatchedEnsembleModel#toWeightedEnsemble()} gives one).
  * <p>
- * Why {@code WeightedEnsembleModel} rather than one model that swaps K weight sets through a
- * single network: each member keeps its own network, so members predict concurrently and no
- * weights are copied per batch; a swapping model would save the K − 1 native networks (the
- * heap copies of the weights stay either way) but copy every weight K times per batch and
- * serialize predictions. Tribuo's ensemble also brings protobuf and Java serialization,
- * provenance with every member's, and the standard combiners.
+ * Why an ensemble of members rather than one model that swaps K weight sets through a
+ * single network: each member keeps its own network, so no weights are copied per batch; a
+ * swapping model would save the K − 1 native networks but copy every weight K times per batch.
+ * Tribuo's ensemble classes also bring protobuf and Java serialization, provenance with every
+ * member's, and the standard combiners.
  * @param <T> The output type.
  */
-public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, WeightedEnsembleModel<T>> {
+public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, BatchedEnsembleModel<T>> {
 
     private static final Logger logger = Logger.getLogger(FGETrainer.class.getName());
 
@@ -118,7 +120,7 @@ public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, Weig
     }
 
     @Override
-    protected WeightedEnsembleModel<T> finish(TrainingRun<T> run) {
+    protected BatchedEnsembleModel<T> finish(TrainingRun<T> run) {
         FGEListener fge = (FGEListener) run.collectors().get(0);
         if (fge.snapshots().isEmpty()) {
             throw new IllegalStateException("FGE collected no snapshots: no cycle mid-point after phaseStart = " + phaseStart
@@ -127,15 +129,15 @@ public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, Weig
         List<Model<T>> members = new ArrayList<>();
         List<ModelProvenance> memberProvenance = new ArrayList<>();
         for (int i = 0; i < fge.snapshots().size(); i++) {
-            DJLModel<T> member = run.model(WeightsCodec.encode(run.block(), fge.snapshots().get(i)),
+            DJLModel<T> member = run.model(WeightsCodec.encode(run.block(), fge.snapshots().get(i).toHost()),
                     "fge-member-" + i + "-step-" + fge.snapshotSteps().get(i));
             members.add(member);
             memberProvenance.add(member.getProvenance());
         }
         logger.info("FGE ensemble of " + members.size() + " snapshots, taken after steps " + fge.snapshotSteps());
-        EnsembleModelProvenance provenance = new EnsembleModelProvenance(WeightedEnsembleModel.class.getName(), OffsetDateTime.now(),
+        EnsembleModelProvenance provenance = new EnsembleModelProvenance(BatchedEnsembleModel.class.getName(), OffsetDateTime.now(),
                 run.dataset().getProvenance(), run.trainerProvenance(), new ListProvenance<>(memberProvenance));
-        return new WeightedEnsembleModel<>("fge-" + network.getClass().getSimpleName(), provenance, run.dataset().getFeatureIDMap(),
+        return new BatchedEnsembleModel<>("fge-" + network.getClass().getSimpleName(), provenance, run.dataset().getFeatureIDMap(),
                 run.dataset().getOutputIDInfo(), members, run.outputConverter().ensembleCombiner());
     }
 

@@ -1,11 +1,14 @@
 package io.github.tribuoswa.nn.swa;
 
 import ai.djl.nn.Block;
+import io.github.tribuoswa.averaging.AverageRule;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
-import io.github.tribuoswa.averaging.WeightAverage;
 import io.github.tribuoswa.nn.core.CollectionEvent;
+import io.github.tribuoswa.nn.core.DeviceAverage;
+import io.github.tribuoswa.nn.core.DeviceWeights;
 import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Stateful.StateContext;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
@@ -25,19 +28,33 @@ import java.util.Map;
  * <p>
  * It averages the weights at the points {@link AveragingPoints} names: ŵ (the weights after
  * the schedule's {@code swaStart} steps) if {@code countStartWeights}, and the weights after
- * every cycle end after it, equally (Algorithm 1) or as an EMA. Only trainable weights are
- * averaged unless {@code averageBuffers} is set, when the BatchNorm running statistics are
- * averaged too (PyTorch's {@code AveragedModel(use_buffers=True)}). Weights that are not
- * finite are never averaged in: the run stops with an error naming the step. The tests check
- * the average against weights captured independently at Algorithm 1's steps.
+ * every cycle end after it, equally or as an EMA. The average is a {@link DeviceAverage}: engine
+ * arrays on the network's device, updated in place; nothing is copied to the host except into
+ * a checkpoint. Only trainable weights are averaged unless {@code averageBuffers} is set, when
+ * the BatchNorm running statistics are averaged too (PyTorch's
+ * {@code AveragedModel(use_buffers=True)}). Weights that are not finite are never averaged in:
+ * the run stops with an error naming the step and the parameter. The tests check the average
+ * against weights captured independently at Algorithm 1's steps.
  */
 public final class SWAListener extends WeightCollector {
 
     private final AveragingPoints points;
-    private final Averaging averaging;
-    private final double emaDecay;
+    private final AverageRule rule;
     private final NetworkWeights.Selection selection;
-    private WeightAverage average;
+    private final DeviceAverage.Precision precision;
+    private DeviceAverage average;
+
+    /**
+     * An SWA listener with a float32 average.
+     * @param schedule The schedule (its cycle ends after its swaStart are averaged).
+     * @param countStartWeights Whether ŵ is the first model.
+     * @param averaging EQUAL or EMA.
+     * @param emaDecay The EMA decay (EMA only).
+     * @param averageBuffers Whether BatchNorm running statistics are averaged too.
+     */
+    public SWAListener(LearningRateSchedule schedule, boolean countStartWeights, Averaging averaging, double emaDecay, boolean averageBuffers) {
+        this(schedule, countStartWeights, averaging, emaDecay, averageBuffers, DeviceAverage.Precision.FLOAT32);
+    }
 
     /**
      * An SWA listener.
@@ -46,26 +63,26 @@ public final class SWAListener extends WeightCollector {
      * @param averaging EQUAL or EMA.
      * @param emaDecay The EMA decay (EMA only).
      * @param averageBuffers Whether BatchNorm running statistics are averaged too.
+     * @param precision The type of the average on the device.
      */
-    public SWAListener(LearningRateSchedule schedule, boolean countStartWeights, Averaging averaging, double emaDecay, boolean averageBuffers) {
-        this(new AveragingPoints(schedule, countStartWeights), averaging, emaDecay,
-                averageBuffers ? NetworkWeights.Selection.ALL : NetworkWeights.Selection.TRAINABLE);
+    public SWAListener(LearningRateSchedule schedule, boolean countStartWeights, Averaging averaging, double emaDecay, boolean averageBuffers,
+                       DeviceAverage.Precision precision) {
+        this(new AveragingPoints(schedule, countStartWeights), averaging.rule(emaDecay),
+                averageBuffers ? NetworkWeights.Selection.ALL : NetworkWeights.Selection.TRAINABLE, precision);
     }
 
-    private SWAListener(AveragingPoints points, Averaging averaging, double emaDecay, NetworkWeights.Selection selection) {
+    private SWAListener(AveragingPoints points, AverageRule rule, NetworkWeights.Selection selection, DeviceAverage.Precision precision) {
         this.points = points;
-        this.averaging = averaging;
-        this.emaDecay = emaDecay;
+        this.rule = rule;
         this.selection = selection;
+        this.precision = precision;
+        this.average = new DeviceAverage(rule, selection, precision);
     }
 
     @Override
     protected WeightCollector copyCollected() {
-        SWAListener copy = new SWAListener(points, averaging, emaDecay, selection);
-        if (average != null && average.count() > 0) {
-            copy.average = newAverage(average.size());
-            copy.average.restore(average.average(), average.count());
-        }
+        SWAListener copy = new SWAListener(points, rule, selection, precision);
+        copy.average = average.duplicate();
         return copy;
     }
 
@@ -74,35 +91,24 @@ public final class SWAListener extends WeightCollector {
         return points.includes(k);
     }
 
-    /**
-     * A new, empty average of this listener's kind.
-     * @param size The number of weights.
-     * @return The average.
-     */
-    public WeightAverage newAverage(int size) {
-        return averaging.create(size, emaDecay);
-    }
-
     @Override
     protected void collect(long k, Block block) {
-        float[] w = NetworkWeights.read(block, selection);
-        if (average == null) {
-            average = newAverage(w.length);
+        String bad = DeviceWeights.firstNonFinite(block, selection);
+        if (bad != null) {
+            throw new IllegalStateException("SWA: the weights after step " + k + " are not finite (parameter " + bad
+                    + ") and were not averaged in; training diverged");
         }
-        try {
-            average.update(w);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("SWA: the weights after step " + k + " are not finite and were not averaged in; training diverged", e);
-        }
+        average.update(block);
         collected(new CollectionEvent(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, average.count(),
                 Map.of(Telemetry.MODELS_AVERAGED.getKey(), average.count())));
     }
 
     /**
-     * The running average, or null before the first averaging point.
-     * @return w_SWA and its model count.
+     * The running average w_SWA on the network's device (empty before the first averaging
+     * point).
+     * @return The average.
      */
-    public WeightAverage average() {
+    public DeviceAverage average() {
         return average;
     }
 
@@ -119,7 +125,7 @@ public final class SWAListener extends WeightCollector {
      * @return n_models.
      */
     public long averagedModels() {
-        return average == null ? 0 : average.count();
+        return average.count();
     }
 
     @Override
@@ -127,28 +133,69 @@ public final class SWAListener extends WeightCollector {
         return "swa";
     }
 
+    /**
+     * Version 2 holds the device state G exactly (count, precision, values); version 1 (the
+     * host average in double precision) is still read.
+     * @return 2.
+     */
     @Override
     public int stateVersion() {
-        return 1;
+        return 2;
+    }
+
+    @Override
+    protected boolean readsVersion(int version) {
+        return version == 1 || version == 2;
     }
 
     @Override
     protected void writeCollected(DataOutputStream out) throws IOException {
         out.writeLong(averagedModels());
         if (averagedModels() > 0) {
-            ArrayStreams.writeDoubles(out, average.average());
+            out.writeByte(precision.ordinal());
+            DeviceWeights g = average.scaledSum();
+            if (precision == DeviceAverage.Precision.FLOAT64) {
+                ArrayStreams.writeDoubles(out, g.toHostDoubles());
+            } else {
+                ArrayStreams.writeFloats(out, g.toHost());
+            }
         }
     }
 
     @Override
-    protected void readCollected(DataInputStream in, int version) throws IOException {
+    protected void readCollected(DataInputStream in, int version, StateContext run) throws IOException {
         long count = in.readLong();
-        average = null;
-        if (count > 0) {
-            double[] mean = ArrayStreams.readDoubles(in, Integer.MAX_VALUE / Double.BYTES);
-            average = newAverage(mean.length);
-            average.restore(mean, count);
+        if (count < 0) {
+            throw new IOException("model count " + count + " is negative");
         }
+        DeviceAverage restored = new DeviceAverage(rule, selection, precision);
+        if (count > 0) {
+            DeviceWeights g;
+            if (version == 1) {
+                // the host average avg_n in double precision: G = avg_n / beta_n
+                double[] mean = ArrayStreams.readDoubles(in, Integer.MAX_VALUE / Double.BYTES);
+                double beta = rule.incomingWeight(count - 1);
+                float[] g32 = new float[mean.length];
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] /= beta;
+                    g32[i] = (float) mean[i];
+                }
+                g = precision == DeviceAverage.Precision.FLOAT64 ? DeviceWeights.fromHost(run.network(), selection, mean)
+                        : DeviceWeights.fromHost(run.network(), selection, g32);
+            } else {
+                int stored = in.readByte();
+                if (stored != precision.ordinal()) {
+                    throw new IOException("the average was kept in " + (stored >= 0 && stored < DeviceAverage.Precision.values().length
+                            ? DeviceAverage.Precision.values()[stored] : "unknown precision " + stored) + ", this listener keeps " + precision);
+                }
+                g = precision == DeviceAverage.Precision.FLOAT64
+                        ? DeviceWeights.fromHost(run.network(), selection, ArrayStreams.readDoubles(in, Integer.MAX_VALUE / Double.BYTES))
+                        : DeviceWeights.fromHost(run.network(), selection, ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES));
+            }
+            restored.restore(g, count);
+        }
+        average.close();
+        average = restored;
     }
 
     @Override
@@ -157,17 +204,23 @@ public final class SWAListener extends WeightCollector {
     }
 
     /**
-     * Writes w_SWA into a network (in place).
+     * Writes w_SWA into a network (in place, on its device).
      * @param block The network.
      * @throws IllegalStateException if nothing was averaged (training ended before swaStart).
      */
     public void writeAverage(Block block) {
-        if (average == null || average.count() == 0) {
+        if (average.count() == 0) {
             throw new IllegalStateException("SWA averaged no weights: swaStart = " + points.swaStart() + " is out of range for a run of "
                     + stepsDone() + " steps; allowed: swaStart < " + stepsDone());
         }
-        float[] w = new float[average.size()];
-        average.copyTo(w);
-        NetworkWeights.write(block, selection, w);
+        average.writeTo(block);
+    }
+
+    /**
+     * Frees the average on the device.
+     */
+    @Override
+    public void close() {
+        average.close();
     }
 }

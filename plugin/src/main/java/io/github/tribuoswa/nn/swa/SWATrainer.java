@@ -7,6 +7,7 @@ import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.core.BatchNormRefresh;
+import io.github.tribuoswa.nn.core.DeviceAverage;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.OptimiserFactory;
@@ -54,6 +55,9 @@ public final class SWATrainer<T extends Output<T>> extends PhasedTrainer<T, DJLM
 
     @Config(description = "BatchNorm statistics of w_SWA: REFRESH, AVERAGE_BUFFERS or NONE.")
     private BatchNormMode batchNormMode = BatchNormMode.REFRESH;
+
+    @Config(description = "Type of the running average on the network's device: FLOAT32 (the weights' type) or FLOAT64.")
+    private DeviceAverage.Precision averagePrecision = DeviceAverage.Precision.FLOAT32;
 
     /**
      * For OLCUT.
@@ -153,11 +157,13 @@ public final class SWATrainer<T extends Output<T>> extends PhasedTrainer<T, DJLM
         Checks.present(this, "averaging", averaging);
         Checks.fraction(this, "emaDecay", emaDecay);
         Checks.present(this, "batchNormMode", batchNormMode);
+        Checks.present(this, "averagePrecision", averagePrecision);
     }
 
     @Override
     protected List<WeightCollector> collectors(LearningRateSchedule runSchedule, int stepsPerEpoch) {
-        return List.of(new SWAListener(runSchedule, countStartWeights, averaging, emaDecay, batchNormMode == BatchNormMode.AVERAGE_BUFFERS));
+        return List.of(new SWAListener(runSchedule, countStartWeights, averaging, emaDecay, batchNormMode == BatchNormMode.AVERAGE_BUFFERS,
+                averagePrecision));
     }
 
     @Override
@@ -227,6 +233,17 @@ public final class SWATrainer<T extends Output<T>> extends PhasedTrainer<T, DJLM
          */
         public Builder<T> countStartWeights(boolean count) {
             trainer().countStartWeights = count;
+            return this;
+        }
+
+        /**
+         * The type of the running average on the network's device (default FLOAT32, the
+         * weights' own type; FLOAT64 for very long runs, at twice the memory).
+         * @param precision The precision.
+         * @return this.
+         */
+        public Builder<T> averagePrecision(DeviceAverage.Precision precision) {
+            trainer().averagePrecision = precision;
             return this;
         }
 

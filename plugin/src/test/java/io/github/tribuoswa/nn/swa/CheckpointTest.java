@@ -1,10 +1,16 @@
 package io.github.tribuoswa.nn.swa;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import io.github.tribuoswa.Crash;
 import io.github.tribuoswa.averaging.Averaging;
+import io.github.tribuoswa.ensemble.BatchedEnsembleModel;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.MLPFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
@@ -13,7 +19,6 @@ import io.github.tribuoswa.schedule.ConstantSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.classification.Label;
-import org.tribuo.ensemble.WeightedEnsembleModel;
 import org.tribuo.math.optimisers.SGD;
 
 import java.nio.file.Files;
@@ -68,7 +73,7 @@ public class CheckpointTest {
 
     @Test
     public void interruptedFgeRunsResumeToTheSameEnsemble(@TempDir Path tmp) throws Exception {
-        WeightedEnsembleModel<Label> uninterrupted = fge(null).train(SWAFGETrainerTest.DATA);
+        BatchedEnsembleModel<Label> uninterrupted = fge(null).train(SWAFGETrainerTest.DATA);
         FGETrainer<Label> first = fge(tmp);
         first.addObserver(new Crash(45));
         assertThrows(IllegalStateException.class, () -> first.train(SWAFGETrainerTest.DATA));
@@ -76,11 +81,16 @@ public class CheckpointTest {
         // the checkpoint holds the optimiser's and the FGE listener's own states, nothing named by the format
         assertEquals(java.util.List.of("optimiser", "fge"), cp.getStatesList().stream().map(s -> s.getName()).toList());
         FGEListener restored = new FGEListener(new ConstantSchedule(0.05));
-        restored.restoreState(cp.getStates(1).getVersion(), cp.getStates(1).getData().toByteArray(),
-                new io.github.tribuoswa.nn.core.Stateful.StateContext(null, cp.getStepsDone()));
-        assertEquals(3, restored.collections()); // snapshots after steps 24, 32, 40
-        assertEquals(java.util.List.of(24L, 32L, 40L), restored.snapshotSteps());
-        WeightedEnsembleModel<Label> resumed = fge(tmp).train(SWAFGETrainerTest.DATA);
+        try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
+            Block network = ((DJLModel<?>) uninterrupted.getModels().get(0)).newNetwork(manager);
+            restored.restoreState(cp.getStates(1).getVersion(), cp.getStates(1).getData().toByteArray(),
+                    new io.github.tribuoswa.nn.core.Stateful.StateContext(network, cp.getStepsDone()));
+            assertEquals(3, restored.collections()); // snapshots after steps 24, 32, 40
+            assertEquals(java.util.List.of(24L, 32L, 40L), restored.snapshotSteps());
+            // the snapshots are engine arrays on the network's device
+            assertEquals(NetworkWeights.size(network, NetworkWeights.Selection.ALL), restored.snapshots().get(0).size());
+        }
+        BatchedEnsembleModel<Label> resumed = fge(tmp).train(SWAFGETrainerTest.DATA);
         assertEquals(uninterrupted.getNumModels(), resumed.getNumModels());
         for (int i = 0; i < resumed.getNumModels(); i++) {
             assertArrayEquals(((DJLModel<?>) uninterrupted.getModels().get(i)).weights().getValues().toByteArray(),

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import org.tribuo.ensemble.WeightedEnsembleModel;
+import org.tribuo.ensemble.EnsembleModel;
 import org.tribuo.math.optimisers.SGD;
 
 import java.util.List;
@@ -69,8 +69,8 @@ public class EpochModelsTest {
     }
 
     private static List<float[]> members(Model<Label> model) {
-        if (model instanceof WeightedEnsembleModel) {
-            return ((WeightedEnsembleModel<Label>) model).getModels().stream().map(EpochModelsTest::weights).toList();
+        if (model instanceof EnsembleModel) {
+            return ((EnsembleModel<Label>) model).getModels().stream().map(EpochModelsTest::weights).toList();
         }
         return List.of(weights(model));
     }

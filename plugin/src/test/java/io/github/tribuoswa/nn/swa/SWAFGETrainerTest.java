@@ -8,6 +8,7 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.averaging.Averaging;
+import io.github.tribuoswa.ensemble.BatchedEnsembleModel;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
@@ -25,7 +26,6 @@ import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
-import org.tribuo.ensemble.WeightedEnsembleModel;
 import org.tribuo.math.optimisers.SGD;
 import org.tribuo.regression.Regressor;
 import org.tribuo.test.Helpers;
@@ -126,7 +126,7 @@ public class SWAFGETrainerTest {
         WeightProbe probe = new WeightProbe(k -> k > s && (k - s) % c == c / 2, NetworkWeights.Selection.ALL, 60);
         FGETrainer<Label> trainer = fge(c, CycleUnit.ITERATIONS);
         trainer.addObserver(probe);
-        WeightedEnsembleModel<Label> ensemble = trainer.train(DATA);
+        BatchedEnsembleModel<Label> ensemble = trainer.train(DATA);
         // mid-points after step 20 with c = 8: 24, 32, 40, 48, 56
         assertEquals(List.of(24L, 32L, 40L, 48L, 56L), new ArrayList<>(probe.snapshots.keySet()));
         assertEquals(5, ensemble.getNumModels());
@@ -142,7 +142,7 @@ public class SWAFGETrainerTest {
 
     @Test
     public void ensembleProbabilitiesAreTheMeanOfTheMembers() throws Exception {
-        WeightedEnsembleModel<Label> ensemble = fge(8, CycleUnit.ITERATIONS).train(DATA);
+        BatchedEnsembleModel<Label> ensemble = fge(8, CycleUnit.ITERATIONS).train(DATA);
         List<Prediction<Label>> combined = ensemble.predict(DATA);
         List<List<Prediction<Label>>> members = new ArrayList<>();
         for (Model<Label> m : ensemble.getModels()) {
@@ -179,7 +179,7 @@ public class SWAFGETrainerTest {
         MutableDataset<Regressor> reg = SyntheticData.regression(150, 12);
         FGETrainer<Regressor> trainer = new FGETrainer<>(mlp(), new DenseConverter(), new RegressorConverter(), 4, 16,
                 new SGDFactory(), new ConstantSchedule(0.01), 1, 0.01, 0.002, 4, CycleUnit.ITERATIONS, "", 3L, "cpu", 1);
-        WeightedEnsembleModel<Regressor> ensemble = trainer.train(reg);
+        BatchedEnsembleModel<Regressor> ensemble = trainer.train(reg);
         List<Prediction<Regressor>> combined = ensemble.predict(reg);
         for (int e = 0; e < 10; e++) {
             double[] mean = new double[2];

@@ -1,0 +1,251 @@
+package io.github.tribuoswa.nn.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import io.github.tribuoswa.averaging.AverageRule;
+
+import java.util.List;
+
+/**
+ * A running average of a network's selected parameters kept as engine arrays on the
+ * parameters' devices and updated there in place: what PyTorch's {@code AveragedModel} keeps,
+ * for SWA's equal average, an EMA, or any other {@link AverageRule}. Nothing crosses to the host
+ * until {@link #average()} or {@link #scaledSum()} is called (a model or a checkpoint).
+ * <p>
+ * It holds the scaled sum G_t = avg_t/β_t (see {@link AverageRule}): an update is
+ * G &larr; κ_t·G + w, one in-place addition for the equal average (G is the plain sum of the
+ * models) and a multiplication and an addition for an EMA, against the three passes of
+ * avg &larr; avg + β·(w &minus; avg) (DJL has no fused {@code lerp}); the average is β_n·G, formed when
+ * it is written. Precision: {@link Precision#FLOAT32} (the default, the weights' own type)
+ * stays within a few float32 roundings per update of the double-precision average: the tests
+ * bound it over 1,000 updates; {@link Precision#FLOAT64} keeps G in double precision on the
+ * device (twice the memory) for very long runs.
+ * <p>
+ * It does not check its input: callers refuse non-finite weights first
+ * ({@link DeviceWeights#firstNonFinite}), as the SWA listener does.
+ */
+public final class DeviceAverage implements AutoCloseable {
+
+    /**
+     * The element type of the state on the device.
+     */
+    public enum Precision {
+        /**
+         * float32, the type of the weights.
+         */
+        FLOAT32(DataType.FLOAT32),
+        /**
+         * float64: G accumulates in double precision.
+         */
+        FLOAT64(DataType.FLOAT64);
+
+        private final DataType type;
+
+        Precision(DataType type) {
+            this.type = type;
+        }
+
+        /**
+         * The engine type.
+         * @return FLOAT32 or FLOAT64.
+         */
+        public DataType type() {
+            return type;
+        }
+    }
+
+    private static final NDIndex ALL = new NDIndex("...");
+
+    private final AverageRule rule;
+    private final NetworkWeights.Selection selection;
+    private final Precision precision;
+    private DeviceWeights sum;
+    private long count;
+
+    /**
+     * An empty average.
+     * @param rule How each model is weighed.
+     * @param selection Which parameters are averaged.
+     * @param precision The type of the state on the device.
+     */
+    public DeviceAverage(AverageRule rule, NetworkWeights.Selection selection, Precision precision) {
+        this.rule = rule;
+        this.selection = selection;
+        this.precision = precision;
+    }
+
+    /**
+     * Averages in the network's current parameters, in place on the device.
+     * @param block The network.
+     */
+    public void update(Block block) {
+        if (sum == null) {
+            sum = DeviceWeights.copyOf(block, selection, precision.type());
+            count = 1;
+            return;
+        }
+        List<Parameter> params = sum.checkedParameters(block);
+        double kappa = rule.carry(count);
+        List<NDArray> g = sum.arrays();
+        NoGrad.run(() -> {
+            try (NDManager scratch = sum.scratch()) {
+                NDArray k = null;
+                for (int i = 0; i < params.size(); i++) {
+                    NDArray gi = g.get(i);
+                    if (kappa != 1.0) {
+                        if (k == null || !k.getDevice().equals(gi.getDevice())) {
+                            k = scalar(scratch, kappa, gi);
+                        }
+                        gi.muli(k);
+                    }
+                    gi.addi(params.get(i).getArray());
+                }
+            }
+        });
+        count++;
+    }
+
+    private NDArray scalar(NDManager manager, double value, NDArray like) {
+        NDArray k = precision == Precision.FLOAT64 ? manager.create(value) : manager.create((float) value);
+        return k.toDevice(like.getDevice(), false);
+    }
+
+    /**
+     * Writes the average β_n·G into the network's selected parameters, in place on the device.
+     * @param block The network.
+     * @throws IllegalStateException if nothing has been averaged.
+     */
+    public void writeTo(Block block) {
+        checkNotEmpty();
+        List<Parameter> params = sum.checkedParameters(block);
+        double beta = rule.incomingWeight(count - 1);
+        List<NDArray> g = sum.arrays();
+        NoGrad.run(() -> {
+            try (NDManager scratch = sum.scratch()) {
+                for (int i = 0; i < params.size(); i++) {
+                    NDArray gi = g.get(i);
+                    NDArray w = params.get(i).getArray();
+                    NDArray avg = gi.mul(scalar(scratch, beta, gi));
+                    avg.attach(scratch);
+                    if (avg.getDataType() != w.getDataType()) {
+                        avg = avg.toType(w.getDataType(), false);
+                        avg.attach(scratch);
+                    }
+                    w.set(ALL, avg);
+                }
+            }
+        });
+    }
+
+    /**
+     * The average on the host, in double precision (for tests and inspection).
+     * @return avg_n = β_n·G_n, parameter after parameter.
+     */
+    public double[] average() {
+        checkNotEmpty();
+        double[] g = sum.toHostDoubles();
+        double beta = rule.incomingWeight(count - 1);
+        for (int i = 0; i < g.length; i++) {
+            g[i] *= beta;
+        }
+        return g;
+    }
+
+    /**
+     * The state G exactly as the device holds it (for a checkpoint).
+     * @return The scaled sum, or null before the first update.
+     */
+    public DeviceWeights scaledSum() {
+        return sum;
+    }
+
+    /**
+     * Restores a saved state: the scaled sum and the number of models in it.
+     * @param scaledSum G, in this average's precision and selection (taken over, not copied).
+     * @param models The count (&ge; 1).
+     */
+    public void restore(DeviceWeights scaledSum, long models) {
+        if (models < 1) {
+            throw new IllegalArgumentException("count = " + models + " is out of range; allowed: integer >= 1");
+        }
+        if (scaledSum.type() != precision.type() || scaledSum.selection() != selection) {
+            throw new IllegalArgumentException("the state holds " + scaledSum.type() + " " + scaledSum.selection() + " parameters, this average "
+                    + precision + " " + selection);
+        }
+        close();
+        this.sum = scaledSum;
+        this.count = models;
+    }
+
+    /**
+     * An independent copy on the same devices.
+     * @return The copy.
+     */
+    public DeviceAverage duplicate() {
+        DeviceAverage copy = new DeviceAverage(rule, selection, precision);
+        if (sum != null) {
+            copy.sum = sum.duplicate();
+            copy.count = count;
+        }
+        return copy;
+    }
+
+    /**
+     * The number of models averaged.
+     * @return n.
+     */
+    public long count() {
+        return count;
+    }
+
+    /**
+     * The rule.
+     * @return How each model is weighed.
+     */
+    public AverageRule rule() {
+        return rule;
+    }
+
+    /**
+     * The precision of the state.
+     * @return FLOAT32 or FLOAT64.
+     */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * Which parameters are averaged.
+     * @return The selection.
+     */
+    public NetworkWeights.Selection selection() {
+        return selection;
+    }
+
+    private void checkNotEmpty() {
+        if (sum == null) {
+            throw new IllegalStateException("Nothing has been averaged yet (count = 0)");
+        }
+    }
+
+    /**
+     * Frees the state on the device; the average is empty afterwards.
+     */
+    @Override
+    public void close() {
+        if (sum != null) {
+            sum.close();
+            sum = null;
+            count = 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceAverage(rule=" + rule + ",selection=" + selection + ",precision=" + precision + ",count=" + count + ")";
+    }
+}
