@@ -14,6 +14,23 @@ SHOWN="java -cp \"reproduction/target/classes:\$(cat reproduction/target/classpa
 out=$(java -cp "reproduction/target/classes:$(cat reproduction/target/classpath.txt)" org.openjdk.jmh.Main AveragingBenchmark \
       -f "$FORKS" -wi "$WI" -i "$IT" -w 1s -r 1s 2>/dev/null | sed -n '/^Benchmark/,$p')
 echo "$out"
+ratios=$(printf '%s\n' "$out" | python3 -c '
+import sys, re
+rows = {}
+for line in sys.stdin:
+    m = re.match(r"AveragingBenchmark\.(\w+)\s+(\S+)\s+(\S+)\s+avgt\s+\d+\s+([0-9.]+)", line)
+    if m:
+        rows[(m.group(1), m.group(2), m.group(3))] = float(m.group(4))
+print("| size | threads | equal update / copy | EMA update / copy | check / copy | equal update + check / copy |")
+print("|---|---|---|---|---|---|")
+for (name, size, threads), copy in sorted(rows.items(), key=lambda kv: (int(kv[0][1]) if kv[0][1].isdigit() else 0, kv[0][2])):
+    if name != "deviceCopy":
+        continue
+    eq = rows[("deviceEqualUpdate", size, threads)]
+    ema = rows[("deviceEmaUpdate", size, threads)]
+    chk = rows[("finiteCheck", size, threads)]
+    print(f"| {size} | {threads} | {eq / copy:.2f} | {ema / copy:.2f} | {chk / copy:.2f} | {(eq + chk) / copy:.2f} |")
+')
 cpu=$(grep -m1 "model name" /proc/cpuinfo | sed 's/.*: //')
 section=$(cat <<MD
 <!-- jmh:start -->
@@ -21,11 +38,19 @@ section=$(cat <<MD
 
 Made by \`scripts/bench/benchmark-jmh.sh $FORKS $WI $IT\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu); $(java -version 2>&1 | head -1);
 $FORKS fork(s), $WI warm-up and $IT measured iterations of 1 s each; average time per operation.
-\`averageUpdate\` is one update of Algorithm 1's running mean (double precision) with a float
-vector of \`size\` weights, \`arrayCopy\` a plain copy of the same floats; ns per parameter is
-ns/op ÷ size. \`readNetworkWeights\` reads the 203,530 trainable weights of an MLP
-784-256(BN)-10, \`batchNormRefresh\` refreshes its BatchNorm statistics over 1,024 examples in
-batches of 128 (2 intra-op threads).
+The \`device*\` rows work on one weight matrix of \`size\` values on the CPU device at \`threads\`
+intra-op threads: \`deviceCopy\` is a plain copy of it into another device array (libtorch's
+\`copy_\`), \`deviceEqualUpdate\` one update of SWA's equal average kept there (G ← G + w),
+\`deviceEmaUpdate\` one update of an EMA (G ← δG + w), \`finiteCheck\` the check the SWA listener
+runs before an update. \`averageUpdate\` is the first wave's host update (a double-precision
+mean on a flat float vector) and \`arrayCopy\` a plain Java copy of the same floats.
+\`readNetworkWeights\` reads the 203,530 trainable weights of an MLP 784-256(BN)-10 to the host,
+\`batchNormRefresh\` refreshes its BatchNorm statistics over 1,024 examples in batches of 128
+(2 intra-op threads).
+
+Ratios from this run (target: an update ≤ 2 × a device copy):
+
+$ratios
 
 \`\`\`
 $out
