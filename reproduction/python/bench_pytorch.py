@@ -4,7 +4,11 @@ for the side-by-side benchmark in docs/benchmarks.md. Same data (Fashion-MNIST I
 pixels / 255), same networks, SGD with momentum 0.9 and weight decay 5e-4, batch 128, data
 loaded into tensors before timing; each run builds a fresh network and times the epochs alone.
 
-    python3 reproduction/python/bench_pytorch.py [--data DIR] [--networks mlp,cnn] [--epochs 1] [--runs 3] [--warmup 1] [--threads 2] [--batch 128]
+    python3 reproduction/python/bench_pytorch.py [--data DIR] [--networks mlp,cnn,preresnet8] [--epochs 1] [--runs 3] [--warmup 1]
+                                                 [--threads 2] [--batch 128] [--device cpu|cuda|cuda:N]
+
+With --device cuda the data and the network live on the GPU and each run ends with
+torch.cuda.synchronize() before its time is taken.
 
 Prints `RESULT engine=pytorch network=... samples_per_s=...(median) runs=[...]` per network and
 which BLAS library the process loaded.
@@ -88,12 +92,13 @@ def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=Non
     opt = torch.optim.SGD(model.parameters(), lr=rate(1), momentum=0.9, weight_decay=5e-4)
     gen = torch.Generator().manual_seed(seed)
     n = x.shape[0]
+    device = next(model.parameters()).device
     k = 0
     for e in range(1, epochs + 1):
         model.train()
         perm = torch.randperm(n, generator=gen)
         for s in range(0, n, batch):
-            idx = perm[s:s + batch]
+            idx = perm[s:s + batch].to(device)
             k += 1
             for g in opt.param_groups:
                 g["lr"] = rate(k)
@@ -121,24 +126,31 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--warmup", type=int, default=1, help="runs per network before the counted ones")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    if a.device.startswith("cuda") and not torch.cuda.is_available():
+        raise SystemExit(f"--device {a.device}: this PyTorch ({torch.__version__}) sees no CUDA GPU; allowed here: cpu")
+    device = torch.device(a.device)
     x = torch.from_numpy(read_idx(f"{a.data}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
     y = torch.from_numpy(read_idx(f"{a.data}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    x, y = x.to(device), y.to(device)
     n = x.shape[0]
     print(f"data: {a.data}, {n} training images; threads {a.threads}, batch {a.batch}, {a.epochs} epoch(s) per run, "
-          f"{a.runs} runs; torch {torch.__version__}")
+          f"{a.runs} runs; torch {torch.__version__}; device {device}")
     for name in a.networks.split(","):
         rates = []
         for r in range(-a.warmup, a.runs):
             torch.manual_seed(r + a.warmup)
-            model = network(name)
+            model = network(name).to(device)
             start = time.perf_counter()
             train(model, x, y, a.epochs, lambda i: 0.05, r + a.warmup, a.batch)
+            if device.type == "cuda":
+                torch.cuda.synchronize()
             seconds = time.perf_counter() - start
             if r >= 0:
                 rates.append(a.epochs * n / seconds)
-        print(f"RESULT engine=pytorch network={name} samples_per_s={statistics.median(rates):.0f} "
+        print(f"RESULT engine=pytorch network={name} device={device.type} samples_per_s={statistics.median(rates):.0f} "
               f"runs={[round(v) for v in rates]}")
     print("BLAS libraries loaded:", ", ".join(blas_libraries()) or "none found in /proc/self/maps")
 

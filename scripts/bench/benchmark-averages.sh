@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 RUNS=${1:-3}
 EPOCHS=${2:-3}
 NET=${3:-cnn}
-mvn -B -q -DskipTests install
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install   # SKIP_BUILD=1: use the classes already built
 CP="reproduction/target/classes:$(cat reproduction/target/classpath.txt)"
 MAIN=io.github.tribuoswa.reproduction.bench.SwaOverhead
 SHOWN="java -cp \"reproduction/target/classes:\$(cat reproduction/target/classpath.txt)\" $MAIN --mode updates --network $NET --epochs $EPOCHS --runs $RUNS --threads 2"

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
 TRIBUO=${2:-1000}
-mvn -B -q -DskipTests install
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install   # SKIP_BUILD=1: use the classes already built
 CP="reproduction/target/classes:$(cat reproduction/target/classpath.txt)"
 MAIN=io.github.tribuoswa.reproduction.bench.EnsemblePrediction
 SHOWN="java -cp \"reproduction/target/classes:\$(cat reproduction/target/classpath.txt)\" $MAIN --runs $RUNS --threads 2 --tribuo $TRIBUO"

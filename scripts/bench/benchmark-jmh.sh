@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 FORKS=${1:-1}
 WI=${2:-3}
 IT=${3:-5}
-mvn -B -q -DskipTests install
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install   # SKIP_BUILD=1: use the classes already built
 SHOWN="java -cp \"reproduction/target/classes:\$(cat reproduction/target/classpath.txt)\" org.openjdk.jmh.Main AveragingBenchmark -f $FORKS -wi $WI -i $IT -w 1s -r 1s"
 out=$(java -cp "reproduction/target/classes:$(cat reproduction/target/classpath.txt)" org.openjdk.jmh.Main AveragingBenchmark \
       -f "$FORKS" -wi "$WI" -i "$IT" -w 1s -r 1s 2>/dev/null | sed -n '/^Benchmark/,$p')

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 RUNS=${1:-3}
 EPOCHS=${2:-20}
 NET=${3:-cnn}
-mvn -B -q -DskipTests install
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install   # SKIP_BUILD=1: use the classes already built
 CP="reproduction/target/classes:$(cat reproduction/target/classpath.txt)"
 MAIN=io.github.tribuoswa.reproduction.bench.SwaOverhead
 SHOWN="java -cp \"reproduction/target/classes:\$(cat reproduction/target/classpath.txt)\" $MAIN"
@@ -44,7 +44,7 @@ train for 150 to 300).
 | SWA wall time (median) | $(val swa_seconds) s $(runs swa_seconds) |
 | SWA / SGD wall ratio (target ≤ 1.02) | $(val swa_sgd_ratio) |
 | one training step | $(val step_ms) ms |
-| one average update ($(echo "$wall" | grep 'average_update_ms' | sed 's/.*parameters=//') weights: read them, update the running mean) | $(val average_update_ms) ms, $(val average_update_over_step) steps |
+| one average update on the device ($(echo "$wall" | grep 'average_update_ms' | sed 's/.*parameters=//') weights: the finiteness check, then G ← G + w) | $(val average_update_ms) ms, $(val average_update_over_step) steps |
 | one BatchNorm refresh of w_SWA (a forward pass over the training data, batch 128; in the SWA wall time) | $(val refresh_seconds) s $(runs refresh_seconds), $(val refresh_over_epoch) epochs |
 | peak resident memory, SGD | $(peak sgd) KiB |
 | peak resident memory, SWA | $(peak swa) KiB |

@@ -8,6 +8,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.github.tribuoswa.averaging.AverageRule;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -65,6 +67,8 @@ public final class DeviceAverage implements AutoCloseable {
     private final Precision precision;
     private DeviceWeights sum;
     private long count;
+    private NDArray carry;
+    private ByteBuffer carryBytes;
 
     /**
      * An empty average.
@@ -92,26 +96,34 @@ public final class DeviceAverage implements AutoCloseable {
         double kappa = rule.carry(count);
         List<NDArray> g = sum.arrays();
         NoGrad.run(() -> {
-            try (NDManager scratch = sum.scratch()) {
-                NDArray k = null;
-                for (int i = 0; i < params.size(); i++) {
-                    NDArray gi = g.get(i);
-                    if (kappa != 1.0) {
-                        if (k == null || !k.getDevice().equals(gi.getDevice())) {
-                            k = scalar(scratch, kappa, gi);
-                        }
-                        gi.muli(k);
-                    }
-                    gi.addi(params.get(i).getArray());
+            NDArray k = kappa == 1.0 ? null : carry(kappa);
+            for (int i = 0; i < params.size(); i++) {
+                NDArray gi = g.get(i);
+                if (k != null) {
+                    gi.muli(k);
                 }
+                gi.addi(params.get(i).getArray());
             }
         });
         count++;
     }
 
-    private NDArray scalar(NDManager manager, double value, NDArray like) {
-        NDArray k = precision == Precision.FLOAT64 ? manager.create(value) : manager.create((float) value);
-        return k.toDevice(like.getDevice(), false);
+    /**
+     * The carry as a 0-d CPU array of the state's type, made once and rewritten through its
+     * memory: libtorch takes a 0-d CPU tensor as a scalar on any device, so an update allocates
+     * nothing and copies nothing to the device.
+     */
+    private NDArray carry(double value) {
+        if (carry == null || carry.isReleased()) {
+            carry = sum.scratchArray(precision.type());
+            carryBytes = carry.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        }
+        if (precision == Precision.FLOAT64) {
+            carryBytes.putDouble(0, value);
+        } else {
+            carryBytes.putFloat(0, (float) value);
+        }
+        return carry;
     }
 
     /**
@@ -129,7 +141,7 @@ public final class DeviceAverage implements AutoCloseable {
                 for (int i = 0; i < params.size(); i++) {
                     NDArray gi = g.get(i);
                     NDArray w = params.get(i).getArray();
-                    NDArray avg = gi.mul(scalar(scratch, beta, gi));
+                    NDArray avg = precision == Precision.FLOAT64 ? gi.mul(beta) : gi.mul((float) beta);
                     avg.attach(scratch);
                     if (avg.getDataType() != w.getDataType()) {
                         avg = avg.toType(w.getDataType(), false);

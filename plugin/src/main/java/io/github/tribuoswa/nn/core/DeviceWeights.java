@@ -1,11 +1,13 @@
 package io.github.tribuoswa.nn.core;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -251,6 +253,20 @@ public final class DeviceWeights implements AutoCloseable {
      */
     NDManager scratch() {
         return manager.newSubManager();
+    }
+
+    /**
+     * A 0-d CPU array in these arrays' manager, freed with them (a scalar operand whose value
+     * is written through {@link NDArray#toByteBuffer(boolean)}).
+     * @param type Its element type.
+     * @return The array.
+     */
+    NDArray scratchArray(DataType type) {
+        NDArray a = manager.zeros(new Shape(), type, Device.cpu());
+        if (!a.toByteBuffer(true).isDirect()) {
+            throw new IllegalStateException("a 0-d CPU array whose memory is not direct");
+        }
+        return a;
     }
 
     /**
