@@ -1,10 +1,11 @@
 package io.github.tribuoswa.reproduction.bench;
 
 import java.util.Arrays;
+import java.util.function.DoubleSupplier;
 
 /**
  * The statistics the benchmark programs report: medians of runs, and the runs themselves
- * rounded for printing.
+ * rounded for printing; and the ABBA order in which they compare two things side by side.
  */
 final class BenchStats {
 
@@ -30,5 +31,29 @@ final class BenchStats {
     static String rounded(double[] values, int decimals) {
         double scale = Math.pow(10, decimals);
         return Arrays.toString(Arrays.stream(values).map(x -> Math.round(x * scale) / scale).toArray());
+    }
+
+    /**
+     * Times two things side by side in ABBA order (A B, B A, A B, …), so that a drift of the
+     * machine's speed during the runs weighs on both alike.
+     * @param pairs The number of pairs.
+     * @param a The first thing: one run, returning its time.
+     * @param b The second thing.
+     * @return {times of a, times of b}, one per pair each.
+     */
+    static double[][] abba(int pairs, DoubleSupplier a, DoubleSupplier b) {
+        double[] ta = new double[pairs];
+        double[] tb = new double[pairs];
+        for (int pair = 0; pair < pairs; pair++) {
+            boolean bFirst = pair % 2 == 1;
+            for (int k = 0; k < 2; k++) {
+                if ((k == 0) == bFirst) {
+                    tb[pair] = b.getAsDouble();
+                } else {
+                    ta[pair] = a.getAsDouble();
+                }
+            }
+        }
+        return new double[][]{ta, tb};
     }
 }

@@ -69,18 +69,9 @@ public final class EnsemblePrediction {
         test.forEach(examples::add);
         seconds(ensemble, examples); // warm-up: every member builds its network
         seconds(one, examples);
-        double[] single = new double[runs];
-        double[] all = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            boolean ensembleFirst = r % 2 == 1;
-            for (int k = 0; k < 2; k++) {
-                if ((k == 0) == ensembleFirst) {
-                    all[r] = seconds(ensemble, examples);
-                } else {
-                    single[r] = seconds(one, examples);
-                }
-            }
-        }
+        double[][] times = BenchStats.abba(runs, () -> seconds(one, examples), () -> seconds(ensemble, examples));
+        double[] single = times[0];
+        double[] all = times[1];
         int k = ensemble.getNumModels();
         double mOne = BenchStats.median(single);
         double mAll = BenchStats.median(all);

@@ -116,21 +116,10 @@ public final class SwaOverhead {
         }
         trainer("sgd", network, 2, spe, threads).train(train); // warm-up
         trainer("swa", network, 2, spe, threads).train(train);
-        double[] sgd = new double[runs];
-        double[] swa = new double[runs];
-        for (int pair = 0; pair < runs; pair++) {
-            for (int k = 0; k < 2; k++) {
-                boolean swaRun = (k == 0) == (pair % 2 == 1);
-                long start = System.nanoTime();
-                trainer(swaRun ? "swa" : "sgd", network, epochs, spe, threads).train(train);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (swaRun) {
-                    swa[pair] = seconds;
-                } else {
-                    sgd[pair] = seconds;
-                }
-            }
-        }
+        double[][] times = BenchStats.abba(runs, () -> seconds(trainer("sgd", network, epochs, spe, threads), train),
+                () -> seconds(trainer("swa", network, epochs, spe, threads), train));
+        double[] sgd = times[0];
+        double[] swa = times[1];
         double mSgd = BenchStats.median(sgd);
         double mSwa = BenchStats.median(swa);
         System.out.printf(Locale.ROOT, "data: %d images, %s, %d epochs (%d steps), batch 128, %d threads, %d ABBA pairs%n",
@@ -170,6 +159,13 @@ public final class SwaOverhead {
         }
     }
 
+    /** The wall time of one training run in seconds. */
+    private static double seconds(NetworkTrainer<Label, ?> trainer, MutableDataset<Label> train) {
+        long start = System.nanoTime();
+        trainer.train(train);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     /** The median time of an action in milliseconds, over {@code n} calls after n/4 warm-up calls. */
     private static double medianMillis(int n, Runnable action) {
         for (int i = 0; i < n / 4; i++) {
@@ -202,21 +198,10 @@ public final class SwaOverhead {
     private static void updates(MutableDataset<Label> train, NetworkFactory network, int epochs, int spe, int runs, int threads) {
         constantRate(false, network, 1, threads).train(train); // warm-up
         constantRate(true, network, 1, threads).train(train);
-        double[] sgd = new double[runs];
-        double[] ema = new double[runs];
-        for (int pair = 0; pair < runs; pair++) {
-            for (int k = 0; k < 2; k++) {
-                boolean emaRun = (k == 0) == (pair % 2 == 1);
-                long start = System.nanoTime();
-                constantRate(emaRun, network, epochs, threads).train(train);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (emaRun) {
-                    ema[pair] = seconds;
-                } else {
-                    sgd[pair] = seconds;
-                }
-            }
-        }
+        double[][] times = BenchStats.abba(runs, () -> seconds(constantRate(false, network, epochs, threads), train),
+                () -> seconds(constantRate(true, network, epochs, threads), train));
+        double[] sgd = times[0];
+        double[] ema = times[1];
         double step = 1000 * BenchStats.median(sgd) / (epochs * spe);
         System.out.printf(Locale.ROOT, "data: %d images, %s, %d epochs (%d steps), batch 128, %d threads, %d ABBA pairs%n",
                 train.size(), network, epochs, epochs * spe, threads, runs);
