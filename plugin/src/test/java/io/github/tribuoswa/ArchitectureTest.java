@@ -38,6 +38,7 @@ public class ArchitectureTest {
                 .layer("schedule").definedBy(ROOT + ".schedule..")
                 .layer("averaging").definedBy(ROOT + ".averaging..")
                 .layer("ensemble").definedBy(ROOT + ".ensemble..")
+                .layer("calibration").definedBy(ROOT + ".calibration..")
                 .layer("telemetry").definedBy(ROOT + ".telemetry..")
                 .layer("sgd").definedBy(ROOT + ".sgd..")
                 .layer("protos").definedBy(ROOT + ".protos..")
@@ -52,6 +53,7 @@ public class ArchitectureTest {
                 .whereLayer("protos").mayNotAccessAnyLayer()
                 .whereLayer("telemetry").mayNotAccessAnyLayer()
                 .whereLayer("ensemble").mayNotAccessAnyLayer()
+                .whereLayer("calibration").mayNotAccessAnyLayer()
                 .whereLayer("schedule").mayOnlyAccessLayers("util")
                 .whereLayer("averaging").mayOnlyAccessLayers("util", "schedule")
                 .whereLayer("sgd").mayOnlyAccessLayers("util", "schedule", "averaging", "telemetry")
@@ -70,7 +72,7 @@ public class ArchitectureTest {
     @Test
     public void theTribuoSgdPathAndThePureLayersNeedNoDjl() {
         noClasses().that().resideInAnyPackage(ROOT + ".util..", ROOT + ".schedule..", ROOT + ".averaging..", ROOT + ".ensemble..",
-                        ROOT + ".sgd..", ROOT + ".telemetry..")
+                        ROOT + ".calibration..", ROOT + ".sgd..", ROOT + ".telemetry..")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.djl..")
                 .check(classes);
     }

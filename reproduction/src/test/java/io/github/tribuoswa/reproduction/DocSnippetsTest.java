@@ -37,6 +37,7 @@ public class DocSnippetsTest {
 
     private static final String IMPORTS = String.join("\n",
             "import io.github.tribuoswa.averaging.*;",
+            "import io.github.tribuoswa.calibration.*;",
             "import io.github.tribuoswa.data.*;",
             "import io.github.tribuoswa.ensemble.*;",
             "import io.github.tribuoswa.nn.*;",
