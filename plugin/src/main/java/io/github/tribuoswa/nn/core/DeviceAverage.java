@@ -10,6 +10,7 @@ import io.github.tribuoswa.averaging.AverageRule;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -92,20 +93,70 @@ public final class DeviceAverage implements AutoCloseable {
             count = 1;
             return;
         }
-        List<Parameter> params = sum.checkedParameters(block);
+        List<NDArray> values = new ArrayList<>();
+        for (Parameter p : sum.checkedParameters(block)) {
+            values.add(p.getArray());
+        }
+        update(values);
+    }
+
+    /**
+     * Averages in arrays shaped like the selected parameters (SWAG's squares, say), in place.
+     * The first update copies them.
+     * @param values One array per selected parameter, in order, on the parameters' devices.
+     * @param like The network the arrays shadow (for the first update's shapes and devices).
+     */
+    void update(List<NDArray> values, Block like) {
+        if (sum == null) {
+            sum = DeviceWeights.copyOf(like, selection, precision.type());
+            List<NDArray> g = sum.arrays();
+            NoGrad.run(() -> {
+                for (int i = 0; i < g.size(); i++) {
+                    g.get(i).set(ALL, values.get(i).getDataType() == g.get(i).getDataType() ? values.get(i)
+                            : values.get(i).toType(g.get(i).getDataType(), false));
+                }
+            });
+            count = 1;
+            return;
+        }
+        update(values);
+    }
+
+    private void update(List<NDArray> values) {
         double kappa = rule.carry(count);
         List<NDArray> g = sum.arrays();
+        if (values.size() != g.size()) {
+            throw new IllegalArgumentException(values.size() + " arrays for an average of " + g.size());
+        }
         NoGrad.run(() -> {
             NDArray k = kappa == 1.0 ? null : carry(kappa);
-            for (int i = 0; i < params.size(); i++) {
+            for (int i = 0; i < g.size(); i++) {
                 NDArray gi = g.get(i);
                 if (k != null) {
                     gi.muli(k);
                 }
-                gi.addi(params.get(i).getArray());
+                gi.addi(values.get(i));
             }
         });
         count++;
+    }
+
+    /**
+     * The average as engine arrays, one per selected parameter (new arrays in a manager the
+     * caller closes).
+     * @param manager Where the arrays go.
+     * @return β_n·G.
+     */
+    List<NDArray> current(NDManager manager) {
+        checkNotEmpty();
+        double beta = rule.incomingWeight(count - 1);
+        List<NDArray> out = new ArrayList<>();
+        for (NDArray gi : sum.arrays()) {
+            NDArray a = precision == Precision.FLOAT64 ? gi.mul(beta) : gi.mul((float) beta);
+            a.attach(manager);
+            out.add(a);
+        }
+        return out;
     }
 
     /**
@@ -134,20 +185,17 @@ public final class DeviceAverage implements AutoCloseable {
     public void writeTo(Block block) {
         checkNotEmpty();
         List<Parameter> params = sum.checkedParameters(block);
-        double beta = rule.incomingWeight(count - 1);
-        List<NDArray> g = sum.arrays();
         NoGrad.run(() -> {
             try (NDManager scratch = sum.scratch()) {
+                List<NDArray> avg = current(scratch);
                 for (int i = 0; i < params.size(); i++) {
-                    NDArray gi = g.get(i);
                     NDArray w = params.get(i).getArray();
-                    NDArray avg = precision == Precision.FLOAT64 ? gi.mul(beta) : gi.mul((float) beta);
-                    avg.attach(scratch);
-                    if (avg.getDataType() != w.getDataType()) {
-                        avg = avg.toType(w.getDataType(), false);
-                        avg.attach(scratch);
+                    NDArray a = avg.get(i);
+                    if (a.getDataType() != w.getDataType()) {
+                        a = a.toType(w.getDataType(), false);
+                        a.attach(scratch);
                     }
-                    w.set(ALL, avg);
+                    w.set(ALL, a);
                 }
             }
         });

@@ -1,0 +1,205 @@
+package io.github.tribuoswa.nn.swa;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
+import io.github.tribuoswa.ensemble.BatchedEnsembleModel;
+import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.TrainingRun;
+import io.github.tribuoswa.nn.convert.FeatureConverter;
+import io.github.tribuoswa.nn.convert.OutputConverter;
+import io.github.tribuoswa.nn.core.BatchNormRefresh;
+import io.github.tribuoswa.nn.core.DeviceAverage;
+import io.github.tribuoswa.nn.core.SwagPosterior;
+import io.github.tribuoswa.nn.core.WeightCollector;
+import io.github.tribuoswa.nn.network.NetworkFactory;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
+import io.github.tribuoswa.util.Checks;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.provenance.EnsembleModelProvenance;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.logging.Logger;
+
+/**
+ * SWAG (Maddox et al. 2019) of a DJL network as a Tribuo trainer: the SWA run of
+ * {@link SWATrainer} (the same phase: {@code phaseStart}, {@code phaseSchedule}, {@code cycleUnit},
+ * one collection per cycle) collecting a {@link SwagPosterior}, and at the end {@code samples}
+ * weight vectors drawn from it with a generator seeded by {@code sampleSeed}, each with its
+ * BatchNorm statistics refreshed on the training data. The result is a {@link BatchedEnsembleModel}
+ * of the S sampled networks with equal weights: it predicts the mean of their probabilities (the
+ * paper's Bayesian model average), in batches, deterministic for a seed, with every sample's
+ * provenance. MultiSWAG (Wilson &amp; Izmailov 2020) is an ensemble of such runs with other seeds.
+ * <p>
+ * Not yet in this class: the results of the paper's comparison (issue 18).
+ * @param <T> The output type.
+ */
+public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, BatchedEnsembleModel<T>> {
+
+    private static final Logger logger = Logger.getLogger(SWAGTrainer.class.getName());
+
+    @Config(description = "K, the number of deviations kept (the rank of the low-rank part).")
+    private int maxRank = 20;
+
+    @Config(description = "S, the number of weight samples the model averages.")
+    private int samples = 30;
+
+    @Config(description = "LOW_RANK (diagonal plus low rank, the paper's SWAG) or DIAGONAL.")
+    private SwagPosterior.Covariance covariance = SwagPosterior.Covariance.LOW_RANK;
+
+    @Config(description = "Scale of the covariance when sampling (0.5 in the paper).")
+    private double covarianceScale = 0.5;
+
+    @Config(description = "Floor of the diagonal variance (the authors clamp at 1e-30).")
+    private double varianceFloor = 1e-30;
+
+    @Config(description = "Seed of the normal draws of the samples.")
+    private long sampleSeed = 1L;
+
+    @Config(description = "Count ŵ, the weights when the phase starts, as the first collection.")
+    private boolean countStartWeights = true;
+
+    @Config(description = "Type of the moments on the network's device: FLOAT32 or FLOAT64.")
+    private DeviceAverage.Precision averagePrecision = DeviceAverage.Precision.FLOAT32;
+
+    /**
+     * For OLCUT.
+     */
+    private SWAGTrainer() {}
+
+    /**
+     * A builder of a SWAG trainer.
+     * @param network The network factory.
+     * @param featureConverter The feature converter.
+     * @param outputConverter The output converter.
+     * @param <T> The output type.
+     * @return The builder.
+     */
+    public static <T extends Output<T>> Builder<T> builder(NetworkFactory network, FeatureConverter featureConverter,
+                                                           OutputConverter<T> outputConverter) {
+        return new Builder<>(network, featureConverter, outputConverter);
+    }
+
+    @Override
+    public synchronized void postConfig() {
+        super.postConfig();
+        Checks.atLeast(this, "maxRank", maxRank, 1);
+        Checks.atLeast(this, "samples", samples, 1);
+        Checks.present(this, "covariance", covariance);
+        if (!(covarianceScale > 0) || Double.isInfinite(covarianceScale)) {
+            throw Checks.outOfRange(this, "covarianceScale", covarianceScale, "finite real > 0");
+        }
+        if (!(varianceFloor >= 0) || Double.isInfinite(varianceFloor)) {
+            throw Checks.outOfRange(this, "varianceFloor", varianceFloor, "finite real >= 0");
+        }
+        Checks.present(this, "averagePrecision", averagePrecision);
+    }
+
+    @Override
+    protected List<WeightCollector> collectors(LearningRateSchedule runSchedule, int stepsPerEpoch) {
+        return List.of(new SWAGListener(runSchedule, countStartWeights, maxRank, averagePrecision));
+    }
+
+    @Override
+    protected BatchedEnsembleModel<T> finish(TrainingRun<T> run) {
+        SWAGListener swag = (SWAGListener) run.collectors().get(0);
+        SwagPosterior posterior = swag.posterior();
+        if (posterior.collections() == 0) {
+            throw new IllegalStateException("SWAG collected no weights: phaseStart = " + phaseStart + " epochs is out of range for a run of "
+                    + epochs + " epochs; allowed: phaseStart < epochs");
+        }
+        logger.info("SWAG posterior of " + posterior.collections() + " collections, rank " + posterior.rank() + "; drawing " + samples
+                + " samples");
+        Random rng = new Random(sampleSeed);
+        List<Model<T>> members = new ArrayList<>();
+        List<ModelProvenance> provenances = new ArrayList<>();
+        for (int s = 0; s < samples; s++) {
+            posterior.sample(run.block(), rng, covariance, covarianceScale, varianceFloor);
+            run.telemetry().batchNormRefresh(() ->
+                    BatchNormRefresh.refresh(run.block(), run.manager(), run.data().features(), run.data().exampleShape(), run.batchSize()));
+            DJLModel<T> member = run.model("swag-sample-" + s);
+            members.add(member);
+            provenances.add(member.getProvenance());
+        }
+        EnsembleModelProvenance provenance = new EnsembleModelProvenance(BatchedEnsembleModel.class.getName(), OffsetDateTime.now(),
+                run.dataset().getProvenance(), run.trainerProvenance(), new ListProvenance<>(provenances));
+        return new BatchedEnsembleModel<>("swag-" + network.getClass().getSimpleName(), provenance, run.dataset().getFeatureIDMap(),
+                run.dataset().getOutputIDInfo(), members, run.outputConverter().ensembleCombiner());
+    }
+
+    @Override
+    protected String method() {
+        return "swag";
+    }
+
+    /**
+     * Builds a {@link SWAGTrainer}: the common hyper-parameters, the phase of
+     * {@link PhasedTrainer.Builder}, and SWAG's own.
+     * @param <T> The output type.
+     */
+    public static final class Builder<T extends Output<T>> extends PhasedTrainer.Builder<T, SWAGTrainer<T>, Builder<T>> {
+
+        private Builder(NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter) {
+            super(new SWAGTrainer<>(), network, featureConverter, outputConverter);
+        }
+
+        @Override
+        protected Builder<T> self() {
+            return this;
+        }
+
+        /**
+         * K, the deviations kept (default 20).
+         * @param k K &ge; 1.
+         * @return this.
+         */
+        public Builder<T> maxRank(int k) {
+            trainer().maxRank = k;
+            return this;
+        }
+
+        /**
+         * S, the samples the model averages (default 30).
+         * @param s S &ge; 1.
+         * @return this.
+         */
+        public Builder<T> samples(int s) {
+            trainer().samples = s;
+            return this;
+        }
+
+        /**
+         * LOW_RANK (default) or DIAGONAL.
+         * @param c The covariance.
+         * @return this.
+         */
+        public Builder<T> covariance(SwagPosterior.Covariance c) {
+            trainer().covariance = c;
+            return this;
+        }
+
+        /**
+         * The covariance scale (default 0.5).
+         * @param scale &gt; 0.
+         * @return this.
+         */
+        public Builder<T> covarianceScale(double scale) {
+            trainer().covarianceScale = scale;
+            return this;
+        }
+
+        /**
+         * The seed of the samples' normal draws (default 1).
+         * @param seed The seed.
+         * @return this.
+         */
+        public Builder<T> sampleSeed(long seed) {
+            trainer().sampleSeed = seed;
+            return this;
+        }
+    }
+}
