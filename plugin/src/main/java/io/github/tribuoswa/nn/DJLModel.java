@@ -73,6 +73,9 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
 
     private static final int PREDICT_BATCH = 256;
 
+    /** The smallest batch a prediction's forward pass runs (smaller ones are padded). */
+    private static final int MIN_FORWARD_BATCH = 16;
+
     private final transient NetworkFactory network;
     private final transient FeatureConverter featureConverter;
     private final transient OutputConverter<T> outputConverter;
@@ -168,17 +171,23 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
     float[] forward(float[] x, int batch) {
         Loaded l = load();
         JniUtils.setGradMode(false);
-        try (NDManager m = l.manager.newSubManager()) {
-            NDArray input = DenseBatches.slice(m, x, inputShape, 0, batch);
-            if (batch == 1) {
-                // A batch of one runs as two copies of the example: libtorch's CPU convolution takes
-                // another path for a single example (probing NNPACK, which logs a warning on every call
-                // where NNPACK is unsupported), and a batch of one then predicts like any other batch.
-                input = input.repeat(0, 2);
+        int width = Math.toIntExact(inputShape.size());
+        int rows = Math.max(batch, MIN_FORWARD_BATCH);
+        float[] input = x;
+        if (rows > batch) {
+            // A batch below 16 runs padded with copies of its examples: for fewer examples libtorch's CPU
+            // convolution may take another path, one that probes NNPACK (which logs a warning on every
+            // call where NNPACK is unsupported); padded, a small batch predicts like any other.
+            input = new float[rows * width];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, (r % batch) * width, input, r * width, width);
             }
-            NDList out = l.block.forward(new ParameterStore(m, false), new NDList(input), false);
+        }
+        try (NDManager m = l.manager.newSubManager()) {
+            NDArray array = DenseBatches.slice(m, input, inputShape, 0, rows);
+            NDList out = l.block.forward(new ParameterStore(m, false), new NDList(array), false);
             float[] y = out.singletonOrThrow().toFloatArray();
-            return batch == 1 ? Arrays.copyOf(y, y.length / 2) : y;
+            return rows > batch ? Arrays.copyOf(y, y.length / rows * batch) : y;
         }
     }
 
