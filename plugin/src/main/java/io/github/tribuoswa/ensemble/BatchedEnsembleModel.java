@@ -2,6 +2,8 @@ package io.github.tribuoswa.ensemble;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
+import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
@@ -17,8 +19,10 @@ import org.tribuo.protos.core.ModelProto;
 import org.tribuo.protos.core.WeightedEnsembleModelProto;
 import org.tribuo.provenance.EnsembleModelProvenance;
 import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.provenance.TrainerProvenance;
 
 import java.io.Serial;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -104,6 +108,27 @@ public final class BatchedEnsembleModel<T extends Output<T>> extends EnsembleMod
     public BatchedEnsembleModel(String name, EnsembleModelProvenance provenance, ImmutableFeatureMap featureIDMap,
                                 ImmutableOutputInfo<T> outputIDInfo, List<Model<T>> members, EnsembleCombiner<T> combiner) {
         this(name, provenance, featureIDMap, outputIDInfo, members, combiner, uniform(members.size()));
+    }
+
+    /**
+     * An equal-weight ensemble of a trainer's members, its provenance made from theirs (how FGE
+     * and SWAG return their snapshots or samples).
+     * @param name The model name.
+     * @param dataset The training data.
+     * @param trainer The provenance of the trainer that made the members.
+     * @param members The members.
+     * @param combiner How their predictions are combined.
+     * @param <T> The output type.
+     * @return The ensemble.
+     */
+    public static <T extends Output<T>> BatchedEnsembleModel<T> of(String name, Dataset<T> dataset, TrainerProvenance trainer,
+                                                                  List<? extends Model<T>> members, EnsembleCombiner<T> combiner) {
+        List<ModelProvenance> provenances = new ArrayList<>();
+        members.forEach(m -> provenances.add(m.getProvenance()));
+        EnsembleModelProvenance provenance = new EnsembleModelProvenance(BatchedEnsembleModel.class.getName(), OffsetDateTime.now(),
+                dataset.getProvenance(), trainer, new ListProvenance<>(provenances));
+        return new BatchedEnsembleModel<>(name, provenance, dataset.getFeatureIDMap(), dataset.getOutputIDInfo(), new ArrayList<>(members),
+                combiner);
     }
 
     private static float[] uniform(int k) {

@@ -12,6 +12,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 
+import io.github.tribuoswa.util.ArrayStreams;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -220,6 +225,39 @@ public final class DeviceWeights implements AutoCloseable {
             pos += values.length;
         }
         return out;
+    }
+
+    /**
+     * Writes the values in their own type (floats, or doubles for a float64 state) for a
+     * checkpoint: what {@link #read} reads back.
+     * @param out The stream.
+     * @throws IOException if the stream fails.
+     */
+    public void write(DataOutputStream out) throws IOException {
+        if (type() == DataType.FLOAT64) {
+            ArrayStreams.writeDoubles(out, toHostDoubles());
+        } else {
+            ArrayStreams.writeFloats(out, toHost());
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote, into arrays shaped like the selected parameters on their
+     * devices.
+     * @param in The stream.
+     * @param block The network.
+     * @param selection Which parameters.
+     * @param type FLOAT32 or FLOAT64, as written.
+     * @return The arrays.
+     * @throws IOException if the bytes end early or do not fit the network.
+     */
+    public static DeviceWeights read(DataInputStream in, Block block, NetworkWeights.Selection selection, DataType type) throws IOException {
+        try {
+            return type == DataType.FLOAT64 ? fromHost(block, selection, ArrayStreams.readDoubles(in, Integer.MAX_VALUE / Double.BYTES))
+                    : fromHost(block, selection, ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /**

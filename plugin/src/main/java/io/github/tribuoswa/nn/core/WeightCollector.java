@@ -71,6 +71,23 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
     protected abstract boolean due(long k);
 
     /**
+     * Refuses weights that are not finite before a collection: they are never averaged in or
+     * kept (one reduction per parameter on the device, {@link DeviceWeights#firstNonFinite}).
+     * @param method The method's name for the message ("SWA", "FGE", …).
+     * @param k The number of steps done.
+     * @param block The network.
+     * @param selection The parameters the collection takes.
+     * @throws IllegalStateException naming the step and the parameter if one is not finite.
+     */
+    protected static void requireFinite(String method, long k, Block block, NetworkWeights.Selection selection) {
+        String bad = DeviceWeights.firstNonFinite(block, selection);
+        if (bad != null) {
+            throw new IllegalStateException(method + ": the weights after step " + k + " are not finite (parameter " + bad
+                    + ") and were not collected; training diverged");
+        }
+    }
+
+    /**
      * Acts on the weights after k steps.
      * @param k The number of steps done.
      * @param block The network.

@@ -50,11 +50,7 @@ public final class FGEListener extends WeightCollector {
 
     @Override
     protected void collect(long k, Block block) {
-        String bad = DeviceWeights.firstNonFinite(block, NetworkWeights.Selection.ALL);
-        if (bad != null) {
-            throw new IllegalStateException("FGE: the weights after step " + k + " are not finite (parameter " + bad
-                    + ") and were not collected; training diverged");
-        }
+        requireFinite("FGE", k, block, NetworkWeights.Selection.ALL);
         snapshots.add(DeviceWeights.copyOf(block, NetworkWeights.Selection.ALL));
         steps.add(k);
         collected(new CollectionEvent(Telemetry.SPAN_SNAPSHOT, Telemetry.METRIC_SNAPSHOTS, k, snapshots.size(),
@@ -90,7 +86,7 @@ public final class FGEListener extends WeightCollector {
         out.writeInt(snapshots.size());
         for (int i = 0; i < snapshots.size(); i++) {
             out.writeLong(steps.get(i));
-            ArrayStreams.writeFloats(out, snapshots.get(i).toHost());
+            snapshots.get(i).write(out);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.github.tribuoswa.nn.swa;
 
-import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import io.github.tribuoswa.ensemble.BatchedEnsembleModel;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.TrainingRun;
@@ -13,12 +12,8 @@ import io.github.tribuoswa.nn.optim.OptimiserFactory;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.schedule.TriangularSchedule;
 import io.github.tribuoswa.util.Checks;
-import org.tribuo.Model;
 import org.tribuo.Output;
-import org.tribuo.provenance.EnsembleModelProvenance;
-import org.tribuo.provenance.ModelProvenance;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -126,19 +121,14 @@ public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, Batc
             throw new IllegalStateException("FGE collected no snapshots: no cycle mid-point after phaseStart = " + phaseStart
                     + " epochs within " + epochs + " epochs; allowed: epochs - phaseStart of at least half a cycle");
         }
-        List<Model<T>> members = new ArrayList<>();
-        List<ModelProvenance> memberProvenance = new ArrayList<>();
+        List<DJLModel<T>> members = new ArrayList<>();
         for (int i = 0; i < fge.snapshots().size(); i++) {
-            DJLModel<T> member = run.model(WeightsCodec.encode(run.block(), fge.snapshots().get(i).toHost()),
-                    "fge-member-" + i + "-step-" + fge.snapshotSteps().get(i));
-            members.add(member);
-            memberProvenance.add(member.getProvenance());
+            members.add(run.model(WeightsCodec.encode(run.block(), fge.snapshots().get(i).toHost()),
+                    "fge-member-" + i + "-step-" + fge.snapshotSteps().get(i)));
         }
         logger.info("FGE ensemble of " + members.size() + " snapshots, taken after steps " + fge.snapshotSteps());
-        EnsembleModelProvenance provenance = new EnsembleModelProvenance(BatchedEnsembleModel.class.getName(), OffsetDateTime.now(),
-                run.dataset().getProvenance(), run.trainerProvenance(), new ListProvenance<>(memberProvenance));
-        return new BatchedEnsembleModel<>("fge-" + network.getClass().getSimpleName(), provenance, run.dataset().getFeatureIDMap(),
-                run.dataset().getOutputIDInfo(), members, run.outputConverter().ensembleCombiner());
+        return BatchedEnsembleModel.of("fge-" + network.getClass().getSimpleName(), run.dataset(), run.trainerProvenance(), members,
+                run.outputConverter().ensembleCombiner());
     }
 
     @Override

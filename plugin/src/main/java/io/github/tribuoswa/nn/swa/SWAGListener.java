@@ -1,5 +1,6 @@
 package io.github.tribuoswa.nn.swa;
 
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import io.github.tribuoswa.averaging.AveragingPoints;
 import io.github.tribuoswa.nn.core.CollectionEvent;
@@ -11,7 +12,6 @@ import io.github.tribuoswa.nn.core.SwagPosterior;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
-import io.github.tribuoswa.util.ArrayStreams;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -60,11 +60,7 @@ public final class SWAGListener extends WeightCollector {
 
     @Override
     protected void collect(long k, Block block) {
-        String bad = DeviceWeights.firstNonFinite(block, NetworkWeights.Selection.TRAINABLE);
-        if (bad != null) {
-            throw new IllegalStateException("SWAG: the weights after step " + k + " are not finite (parameter " + bad
-                    + ") and were not collected; training diverged");
-        }
+        requireFinite("SWAG", k, block, NetworkWeights.Selection.TRAINABLE);
         posterior.collect(block);
         collected(new CollectionEvent(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, posterior.collections(),
                 Map.of(Telemetry.MODELS_AVERAGED.getKey(), posterior.collections())));
@@ -109,30 +105,16 @@ public final class SWAGListener extends WeightCollector {
         return 1;
     }
 
-    private void write(DataOutputStream out, DeviceWeights w) throws IOException {
-        if (precision == DeviceAverage.Precision.FLOAT64) {
-            ArrayStreams.writeDoubles(out, w.toHostDoubles());
-        } else {
-            ArrayStreams.writeFloats(out, w.toHost());
-        }
-    }
-
-    private DeviceWeights read(DataInputStream in, Block network) throws IOException {
-        return precision == DeviceAverage.Precision.FLOAT64
-                ? DeviceWeights.fromHost(network, NetworkWeights.Selection.TRAINABLE, ArrayStreams.readDoubles(in, Integer.MAX_VALUE / Double.BYTES))
-                : DeviceWeights.fromHost(network, NetworkWeights.Selection.TRAINABLE, ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES));
-    }
-
     @Override
     protected void writeCollected(DataOutputStream out) throws IOException {
         out.writeLong(posterior.collections());
         if (posterior.collections() > 0) {
             out.writeByte(precision.ordinal());
-            write(out, posterior.meanAverage().scaledSum());
-            write(out, posterior.squaresAverage().scaledSum());
+            posterior.meanAverage().scaledSum().write(out);
+            posterior.squaresAverage().scaledSum().write(out);
             out.writeInt(posterior.rank());
             for (DeviceWeights d : posterior.deviationWeights()) {
-                ArrayStreams.writeFloats(out, d.toHost());
+                d.write(out);
             }
         }
     }
@@ -149,16 +131,15 @@ public final class SWAGListener extends WeightCollector {
             if (stored != precision.ordinal()) {
                 throw new IOException("the moments were kept in precision " + stored + ", this listener keeps " + precision);
             }
-            DeviceWeights mean = read(in, run.network());
-            DeviceWeights squares = read(in, run.network());
+            DeviceWeights mean = DeviceWeights.read(in, run.network(), NetworkWeights.Selection.TRAINABLE, precision.type());
+            DeviceWeights squares = DeviceWeights.read(in, run.network(), NetworkWeights.Selection.TRAINABLE, precision.type());
             int k = in.readInt();
             if (k < 0 || k > maxRank || k > count) {
                 throw new IOException(k + " deviations; allowed: 0 to min(maxRank = " + maxRank + ", collections = " + count + ")");
             }
             List<DeviceWeights> deviations = new ArrayList<>();
             for (int c = 0; c < k; c++) {
-                deviations.add(DeviceWeights.fromHost(run.network(), NetworkWeights.Selection.TRAINABLE,
-                        ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES)));
+                deviations.add(DeviceWeights.read(in, run.network(), NetworkWeights.Selection.TRAINABLE, DataType.FLOAT32));
             }
             restored.restore(mean, squares, count, deviations);
         }

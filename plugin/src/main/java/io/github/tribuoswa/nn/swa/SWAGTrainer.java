@@ -1,7 +1,6 @@
 package io.github.tribuoswa.nn.swa;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
-import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import io.github.tribuoswa.ensemble.BatchedEnsembleModel;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.TrainingRun;
@@ -14,12 +13,8 @@ import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.util.Checks;
-import org.tribuo.Model;
 import org.tribuo.Output;
-import org.tribuo.provenance.EnsembleModelProvenance;
-import org.tribuo.provenance.ModelProvenance;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -115,20 +110,15 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
         logger.info("SWAG posterior of " + posterior.collections() + " collections, rank " + posterior.rank() + "; drawing " + samples
                 + " samples");
         Random rng = new Random(sampleSeed);
-        List<Model<T>> members = new ArrayList<>();
-        List<ModelProvenance> provenances = new ArrayList<>();
+        List<DJLModel<T>> members = new ArrayList<>();
         for (int s = 0; s < samples; s++) {
             posterior.sample(run.block(), rng, covariance, covarianceScale, varianceFloor);
             run.telemetry().batchNormRefresh(() ->
                     BatchNormRefresh.refresh(run.block(), run.manager(), run.data().features(), run.data().exampleShape(), run.batchSize()));
-            DJLModel<T> member = run.model("swag-sample-" + s);
-            members.add(member);
-            provenances.add(member.getProvenance());
+            members.add(run.model("swag-sample-" + s));
         }
-        EnsembleModelProvenance provenance = new EnsembleModelProvenance(BatchedEnsembleModel.class.getName(), OffsetDateTime.now(),
-                run.dataset().getProvenance(), run.trainerProvenance(), new ListProvenance<>(provenances));
-        return new BatchedEnsembleModel<>("swag-" + network.getClass().getSimpleName(), provenance, run.dataset().getFeatureIDMap(),
-                run.dataset().getOutputIDInfo(), members, run.outputConverter().ensembleCombiner());
+        return BatchedEnsembleModel.of("swag-" + network.getClass().getSimpleName(), run.dataset(), run.trainerProvenance(), members,
+                run.outputConverter().ensembleCombiner());
     }
 
     @Override

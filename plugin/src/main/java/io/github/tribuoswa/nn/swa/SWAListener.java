@@ -93,11 +93,7 @@ public final class SWAListener extends WeightCollector {
 
     @Override
     protected void collect(long k, Block block) {
-        String bad = DeviceWeights.firstNonFinite(block, selection);
-        if (bad != null) {
-            throw new IllegalStateException("SWA: the weights after step " + k + " are not finite (parameter " + bad
-                    + ") and were not averaged in; training diverged");
-        }
+        requireFinite("SWA", k, block, selection);
         average.update(block);
         collected(new CollectionEvent(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, average.count(),
                 Map.of(Telemetry.MODELS_AVERAGED.getKey(), average.count())));
@@ -153,12 +149,7 @@ public final class SWAListener extends WeightCollector {
         out.writeLong(averagedModels());
         if (averagedModels() > 0) {
             out.writeByte(precision.ordinal());
-            DeviceWeights g = average.scaledSum();
-            if (precision == DeviceAverage.Precision.FLOAT64) {
-                ArrayStreams.writeDoubles(out, g.toHostDoubles());
-            } else {
-                ArrayStreams.writeFloats(out, g.toHost());
-            }
+            average.scaledSum().write(out);
         }
     }
 
@@ -188,9 +179,7 @@ public final class SWAListener extends WeightCollector {
                     throw new IOException("the average was kept in " + (stored >= 0 && stored < DeviceAverage.Precision.values().length
                             ? DeviceAverage.Precision.values()[stored] : "unknown precision " + stored) + ", this listener keeps " + precision);
                 }
-                g = precision == DeviceAverage.Precision.FLOAT64
-                        ? DeviceWeights.fromHost(run.network(), selection, ArrayStreams.readDoubles(in, Integer.MAX_VALUE / Double.BYTES))
-                        : DeviceWeights.fromHost(run.network(), selection, ArrayStreams.readFloats(in, Integer.MAX_VALUE / Float.BYTES));
+                g = DeviceWeights.read(in, run.network(), selection, precision.type());
             }
             restored.restore(g, count);
         }

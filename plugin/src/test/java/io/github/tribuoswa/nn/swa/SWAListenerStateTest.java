@@ -87,4 +87,35 @@ public class SWAListenerStateTest {
             }
         }
     }
+
+    @Test
+    public void nonFiniteWeightsAreNeverCollected() {
+        Engines.setIntraOpThreads(1);
+        try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
+            Block block = new MLPFactory(new int[]{6}, Activation.RELU, 0, false).build(new Shape(4), 3);
+            block.initialize(manager, DataType.FLOAT32, new Shape(2, 4));
+            SWAListener swa = listener(DeviceAverage.Precision.FLOAT32);
+            FGEListener fge = new FGEListener(new ConstantSchedule(0.1));
+            SWAGListener swag = new SWAGListener(new ConstantSchedule(0.1), true, 3, DeviceAverage.Precision.FLOAT32);
+            swa.collect(0, block);
+            fge.collect(0, block);
+            swag.collect(0, block);
+            float[] w = NetworkWeights.read(block, NetworkWeights.Selection.TRAINABLE);
+            w[w.length - 1] = Float.NaN;
+            NetworkWeights.write(block, NetworkWeights.Selection.TRAINABLE, w);
+            String last = NetworkWeights.parameters(block, NetworkWeights.Selection.TRAINABLE)
+                    .get(NetworkWeights.parameters(block, NetworkWeights.Selection.TRAINABLE).size() - 1).getKey();
+            for (Runnable collect : new Runnable[]{() -> swa.collect(7, block), () -> fge.collect(7, block), () -> swag.collect(7, block)}) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, collect::run);
+                assertTrue(e.getMessage().contains("after step 7") && e.getMessage().contains(last) && e.getMessage().contains("diverged"),
+                        e.getMessage());
+            }
+            assertEquals(1, swa.collections());
+            assertEquals(1, fge.collections());
+            assertEquals(1, swag.collections());
+            for (double v : swa.average().average()) {
+                assertTrue(Double.isFinite(v), "nothing non-finite reached the average");
+            }
+        }
+    }
 }
