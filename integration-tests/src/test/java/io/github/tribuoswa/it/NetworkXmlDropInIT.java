@@ -5,6 +5,7 @@ import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.swa.FGETrainer;
+import io.github.tribuoswa.nn.swa.SWAGTrainer;
 import io.github.tribuoswa.nn.swa.SWATrainer;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Model;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The XML drop-in: configs/djl-swa.xml and configs/djl-fge.xml are configs/djl-sgd.xml with the
+ * The XML drop-in: configs/djl-swa.xml, configs/djl-fge.xml and configs/djl-swag.xml are configs/djl-sgd.xml with the
  * trainer component replaced and its phase schedule added; each loads through OLCUT's
  * ConfigurationManager and trains.
  */
@@ -59,7 +60,7 @@ public class NetworkXmlDropInIT {
     @Test
     public void swaAndFgeReplaceOnlyTheTrainerComponentAndTrain() throws Exception {
         Map<String, Map<String, String>> sgd = components(Path.of("configs", "djl-sgd.xml"));
-        for (String variant : new String[]{"djl-swa.xml", "djl-fge.xml"}) {
+        for (String variant : new String[]{"djl-swa.xml", "djl-fge.xml", "djl-swag.xml"}) {
             Map<String, Map<String, String>> other = components(Path.of("configs", variant));
             // every component of djl-sgd.xml is there; the only one added is the phase schedule the trainer names
             java.util.Set<String> added = new java.util.TreeSet<>(other.keySet());
@@ -83,7 +84,8 @@ public class NetworkXmlDropInIT {
         Path dir = FashionMnist.resolve(FashionMnist.EMBEDDED);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
-        Map<String, Class<?>> expected = Map.of("djl-sgd.xml", DJLTrainer.class, "djl-swa.xml", SWATrainer.class, "djl-fge.xml", FGETrainer.class);
+        Map<String, Class<?>> expected = Map.of("djl-sgd.xml", DJLTrainer.class, "djl-swa.xml", SWATrainer.class, "djl-fge.xml", FGETrainer.class,
+                "djl-swag.xml", SWAGTrainer.class);
         for (Map.Entry<String, Class<?>> e : expected.entrySet()) {
             ConfigurationManager cm = new ConfigurationManager(Path.of("configs", e.getKey()).toString());
             @SuppressWarnings("unchecked")
@@ -95,6 +97,8 @@ public class NetworkXmlDropInIT {
             assertTrue(accuracy > 0.75, e.getKey() + " accuracy " + accuracy);
             if (e.getKey().equals("djl-fge.xml")) {
                 assertEquals(4, ((EnsembleModel<Label>) model).getNumModels());
+            } else if (e.getKey().equals("djl-swag.xml")) {
+                assertEquals(10, ((EnsembleModel<Label>) model).getNumModels());
             } else {
                 assertInstanceOf(DJLModel.class, model);
             }
