@@ -1,5 +1,6 @@
 package io.github.tribuoswa.examples;
 
+import io.github.tribuoswa.calibration.Calibration;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 
@@ -13,7 +14,8 @@ public final class Metrics {
     private Metrics() {}
 
     /**
-     * The mean negative log-likelihood of the true labels, in nats.
+     * The mean negative log-likelihood of the true labels, in nats, with probabilities floored at
+     * {@link Calibration#PROBABILITY_FLOOR}: the NLL of {@link Calibration}, from predictions alone.
      * @param predictions Predictions with probabilities and their examples.
      * @return The NLL.
      */
@@ -22,7 +24,7 @@ public final class Metrics {
         for (Prediction<Label> p : predictions) {
             Label truth = p.getExample().getOutput();
             double prob = p.getOutputScores().get(truth.getLabel()).getScore();
-            sum -= Math.log(Math.max(prob, 1e-12));
+            sum -= Math.log(Math.max(prob, Calibration.PROBABILITY_FLOOR));
         }
         return sum / predictions.size();
     }

@@ -1,5 +1,6 @@
 package io.github.tribuoswa.examples;
 
+import io.github.tribuoswa.calibration.Calibration;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import io.github.tribuoswa.nn.network.NetworkFactory;
@@ -16,7 +17,8 @@ import java.util.Locale;
 
 /**
  * The main job: a network trained on Fashion-MNIST with SGD, SWA and FGE at the same budget of
- * E epochs (the papers' budget 1), and a table of test accuracy, test NLL and wall time.
+ * E epochs (the papers' budget 1), and a table of test accuracy, NLL, Brier score, ECE (15 bins,
+ * {@link Calibration}) and wall time.
  * <ul>
  *   <li>SGD: the papers' baseline schedule (α0, linear decay from half the budget to 1% at 90%).</li>
  *   <li>SWA: the baseline compressed into the first 75% of the budget, decaying to the SWA rate,
@@ -81,12 +83,13 @@ public final class SgdSwaFge {
             double seconds = (System.nanoTime() - start) / 1e9;
             List<Prediction<Label>> predictions = model.predict(test);
             int members = model instanceof EnsembleModel ? ((EnsembleModel<Label>) model).getNumModels() : 1;
-            rows.add(String.format(Locale.ROOT, "| %-6s | %13.4f | %8.4f | %13.1f | %8d |", names[i],
-                    Metrics.accuracy(predictions), Metrics.negativeLogLikelihood(predictions), seconds, members));
+            Calibration c = Calibration.of(predictions, model.getOutputIDInfo(), Calibration.DEFAULT_BINS);
+            rows.add(String.format(Locale.ROOT, "| %-6s | %13.4f | %8.4f | %10.4f | %8.4f | %13.1f | %8d |", names[i],
+                    c.accuracy(), c.negativeLogLikelihood(), c.brier(), c.expectedCalibrationError(), seconds, members));
         }
         System.out.println();
-        System.out.println("| method | test accuracy | test NLL | wall time (s) | networks |");
-        System.out.println("|--------|---------------|----------|---------------|----------|");
+        System.out.println("| method | test accuracy | test NLL | test Brier | test ECE | wall time (s) | networks |");
+        System.out.println("|--------|---------------|----------|------------|----------|---------------|----------|");
         rows.forEach(System.out::println);
     }
 }

@@ -171,8 +171,12 @@ public final class SWAListener extends WeightCollector {
                     mean[i] /= beta;
                     g32[i] = (float) mean[i];
                 }
-                g = precision == DeviceAverage.Precision.FLOAT64 ? DeviceWeights.fromHost(run.network(), selection, mean)
-                        : DeviceWeights.fromHost(run.network(), selection, g32);
+                try {
+                    g = precision == DeviceAverage.Precision.FLOAT64 ? DeviceWeights.fromHost(run.network(), selection, mean)
+                            : DeviceWeights.fromHost(run.network(), selection, g32);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
             } else {
                 int stored = in.readByte();
                 if (stored != precision.ordinal()) {
