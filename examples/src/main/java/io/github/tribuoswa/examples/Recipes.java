@@ -4,10 +4,12 @@ import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.core.SwagPosterior;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.swa.CycleUnit;
 import io.github.tribuoswa.nn.swa.FGETrainer;
+import io.github.tribuoswa.nn.swa.SWAGTrainer;
 import io.github.tribuoswa.nn.swa.SWATrainer;
 import io.github.tribuoswa.schedule.BaselineSchedule;
 import io.github.tribuoswa.schedule.CyclicSchedule;
@@ -97,6 +99,26 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start)
                 .phaseSchedule(new TriangularSchedule(swaLr, swaLr * fgeRatio, cycleSteps))
                 .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
+    }
+
+    /**
+     * SWAG for a run of {@code epochs}: SWA's run (the phase from epoch {@code start}, one
+     * collection per {@code cycleSteps}), then S samples of the posterior.
+     * @param epochs The run's epochs.
+     * @param start Epochs of SGD before the SWAG phase.
+     * @param stepsPerEpoch Steps per epoch.
+     * @param cycleSteps Steps between collections.
+     * @param samples S.
+     * @param maxRank K.
+     * @param covariance LOW_RANK or DIAGONAL.
+     * @return The trainer.
+     */
+    public SWAGTrainer<Label> swag(int epochs, int start, int stepsPerEpoch, int cycleSteps, int samples, int maxRank,
+                                   SwagPosterior.Covariance covariance) {
+        return SWAGTrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new CyclicSchedule(swaLr, swaLr, cycleSteps))
+                .cycleUnit(CycleUnit.ITERATIONS).samples(samples).maxRank(maxRank).covariance(covariance).sampleSeed(seed)
+                .seed(seed).device(device).intraOpThreads(threads).build();
     }
 
     /**

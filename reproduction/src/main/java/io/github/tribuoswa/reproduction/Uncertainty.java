@@ -1,0 +1,161 @@
+package io.github.tribuoswa.reproduction;
+
+import io.github.tribuoswa.calibration.Calibration;
+import io.github.tribuoswa.calibration.TemperatureScaledModel;
+import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.ensemble.IndependentRunsTrainer;
+import io.github.tribuoswa.examples.Options;
+import io.github.tribuoswa.examples.Recipes;
+import io.github.tribuoswa.examples.TrainNetwork;
+import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.NetworkTrainer;
+import io.github.tribuoswa.nn.core.SwagPosterior;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.ensemble.FullyWeightedVotingCombiner;
+import org.tribuo.ensemble.EnsembleModel;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The comparison of issue 18 (a harness, not a test): SGD, SWA, FGE, SWAG-Diagonal, SWAG and
+ * MultiSWAG at the same budget on Fashion-MNIST, each scored on the test set by accuracy, NLL,
+ * Brier score, ECE and MCE (15 bins), before and after temperature scaling fitted on a validation
+ * split held out from the training set; one CSV row per (network, seed, method), appended as each
+ * finishes, so a run killed part-way resumes where it stopped. The recipes are the main job's:
+ * the papers' SGD baseline; SWA/SWAG with the baseline compressed into the first 75 % of the
+ * budget and a constant rate, one collection per epoch; FGE with cycles of half an epoch; SWAG
+ * with K = 20 and S = 30; MultiSWAG as 3 SWAG runs of 10 samples (their own seeds).
+ * Reliability diagrams of seed 1 go to {@code --figures} (PNG and SVG).
+ * <pre>
+ * usage: Uncertainty [--data full|embedded|DIR] [--networks mlp:30,cnn:15] [--seeds 1,2,3] [--threads 2]
+ *                    [--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE] [--figures DIR]
+ * </pre>
+ */
+public final class Uncertainty {
+
+    static final String HEADER = "engine,network,seed,method,epochs,test_accuracy,test_nll,test_brier,test_ece,test_mce,temperature,"
+            + "ts_nll,ts_brier,ts_ece,models,wall_s";
+
+    private Uncertainty() {}
+
+    private static Trainer<Label> trainer(String method, Recipes recipes, int epochs, int spe) {
+        int start = (int) Math.round(0.75 * epochs);
+        switch (method) {
+            case "SGD": return recipes.sgd(epochs, spe);
+            case "SWA": return recipes.swa(epochs, start, spe, spe);
+            case "FGE": return recipes.fge(epochs, start, spe, Recipes.evenSteps(spe, 0.5));
+            case "SWAG-Diagonal": return recipes.swag(epochs, start, spe, spe, 30, 20, SwagPosterior.Covariance.DIAGONAL);
+            case "SWAG": return recipes.swag(epochs, start, spe, spe, 30, 20, SwagPosterior.Covariance.LOW_RANK);
+            case "MultiSWAG":
+                return new IndependentRunsTrainer<>(recipes.swag(epochs, start, spe, spe, 10, 20, SwagPosterior.Covariance.LOW_RANK), 3,
+                        new FullyWeightedVotingCombiner());
+            default:
+                throw new IllegalArgumentException("method = " + method + "; allowed: SGD, SWA, FGE, SWAG-Diagonal, SWAG, MultiSWAG");
+        }
+    }
+
+    private static void close(Model<Label> model) {
+        if (model instanceof EnsembleModel) {
+            ((EnsembleModel<Label>) model).getModels().forEach(Uncertainty::close);
+        } else if (model instanceof DJLModel) {
+            ((DJLModel<Label>) model).close();
+        }
+    }
+
+    /**
+     * Runs the comparison.
+     * @param args See the class documentation.
+     * @throws Exception if the data cannot be read or the CSV written.
+     */
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args, "Uncertainty [--data full|embedded|DIR] [--networks mlp:30,cnn:15] [--seeds 1,2,3] [--threads 2] "
+                + "[--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE] [--figures DIR]",
+                "data", "networks", "seeds", "threads", "methods", "validation", "out", "figures");
+        Path dir = FashionMnist.resolve(o.get("data", FashionMnist.FULL));
+        MutableDataset<Label> all = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
+        MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
+        int validationSize = o.getInt("validation", 5000);
+        if (validationSize < 1 || validationSize >= all.size()) {
+            throw new IllegalArgumentException("validation = " + validationSize + " is out of range; allowed: integer in [1, " + all.size() + ")");
+        }
+        MutableDataset<Label> train = new MutableDataset<>(all.getProvenance(), all.getOutputFactory());
+        List<Example<Label>> validation = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (i < all.size() - validationSize) {
+                train.add(all.getExample(i));
+            } else {
+                validation.add(all.getExample(i));
+            }
+        }
+        Path out = Path.of(o.get("out", "docs/results/uncertainty-djl.csv"));
+        Path figures = o.get("figures", null) == null ? null : Path.of(o.get("figures", null));
+        Set<String> done = new HashSet<>();
+        if (Files.exists(out)) {
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+                throw new IllegalArgumentException("out = " + out + " is not an uncertainty CSV (its first line must be " + HEADER
+                        + "); move it away");
+            }
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                done.add(f[1] + "|" + f[2] + "|" + f[3]);
+            }
+        } else {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            Files.writeString(out, HEADER + "\n", StandardCharsets.UTF_8);
+        }
+        int threads = o.getInt("threads", 2);
+        for (String spec : o.get("networks", "mlp:30,cnn:15").split(",")) {
+            String network = spec.split(":")[0];
+            int epochs = Integer.parseInt(spec.split(":")[1]);
+            for (String s : o.get("seeds", "1,2,3").split(",")) {
+                long seed = Long.parseLong(s.trim());
+                for (String method : o.get("methods", "SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG").split(",")) {
+                    if (done.contains(network + "|" + seed + "|" + method)) {
+                        continue;
+                    }
+                    Recipes recipes = new Recipes(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, seed, threads, "cpu");
+                    Trainer<Label> t = trainer(method, recipes, epochs, recipes.stepsPerEpoch(train.size()));
+                    if (t instanceof NetworkTrainer) {
+                        ((NetworkTrainer<Label, ?>) t).setProgressBar(false);
+                    }
+                    long start = System.nanoTime();
+                    Model<Label> model = t.train(train);
+                    double wall = (System.nanoTime() - start) / 1e9;
+                    List<Prediction<Label>> predictions = model.predict(test);
+                    Calibration before = Calibration.of(predictions, model.getOutputIDInfo(), Calibration.DEFAULT_BINS);
+                    TemperatureScaledModel scaled = TemperatureScaledModel.fit(model, model.predict(validation));
+                    Calibration after = Calibration.of(scaled.predict(test), model.getOutputIDInfo(), Calibration.DEFAULT_BINS);
+                    int members = model instanceof EnsembleModel ? ((EnsembleModel<Label>) model).getNumModels() : 1;
+                    String row = String.format(Locale.ROOT, "djl,%s,%d,%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.1f", network, seed,
+                            method, epochs, before.accuracy(), before.negativeLogLikelihood(), before.brier(), before.expectedCalibrationError(),
+                            before.maximumCalibrationError(), scaled.temperature(), after.negativeLogLikelihood(), after.brier(),
+                            after.expectedCalibrationError(), members, wall);
+                    Files.writeString(out, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                    System.out.println(row);
+                    if (figures != null && seed == 1) {
+                        Files.createDirectories(figures);
+                        ReliabilityDiagram.save(before, network + " " + method, figures.resolve("reliability-" + network + "-"
+                                + method.toLowerCase(Locale.ROOT)));
+                    }
+                    close(model);
+                }
+            }
+        }
+    }
+}
