@@ -10,7 +10,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
@@ -173,43 +172,44 @@ public final class BatchNormRefresh {
             throw new IllegalArgumentException("No examples to refresh BatchNorm statistics with");
         }
         List<Block> toLastBatchNorm = toLastBatchNorm(block);
-        int batches = 0;
         try (NDManager sums = manager.newSubManager()) {
-            boolean gradMode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
-                for (int start = 0; start < n; start += batchSize) {
-                    int b = Math.min(batchSize, n - start);
-                    if (b < 2 && batches > 0) {
-                        break; // a batch of one has no variance; skip a trailing single example
-                    }
-                    for (Layer l : layers) {
-                        l.mean.getArray().muli(0);
-                        l.variance.getArray().muli(0);
-                    }
-                    try (NDManager sub = manager.newSubManager()) {
-                        NDArray x = DenseBatches.slice(sub, features, exampleShape, start, b);
-                        ParameterStore store = new ParameterStore(sub, false);
-                        NDList current = new NDList(x);
-                        for (Block part : toLastBatchNorm) {
-                            current = part.forward(store, current, true);
-                        }
-                        for (Layer l : layers) {
-                            double scale = 1.0 / (1.0 - l.momentum);
-                            l.meanSum = accumulate(sums, sub, l.meanSum, l.mean.getArray(), scale);
-                            l.varSum = accumulate(sums, sub, l.varSum, l.variance.getArray(), scale);
-                        }
-                    }
-                    batches++;
-                }
-                for (Layer l : layers) {
-                    writeMean(l.mean.getArray(), l.meanSum, batches);
-                    writeMean(l.variance.getArray(), l.varSum, batches);
-                }
-            } finally {
-                JniUtils.setGradMode(gradMode); // the run may go on training (epoch models)
-            }
+            // autograd off; the run may go on training afterwards (epoch models), so NoGrad restores it
+            NoGrad.run(() -> average(layers, toLastBatchNorm, manager, sums, features, exampleShape, n, batchSize));
         }
         return layers.size();
+    }
+
+    /** The equal-weight average of every layer's batch statistics over the batches, written into its running statistics. */
+    private static void average(List<Layer> layers, List<Block> toLastBatchNorm, NDManager manager, NDManager sums, float[] features,
+                                Shape exampleShape, int n, int batchSize) {
+        int batches = 0;
+        for (int start = 0; start < n; start += batchSize) {
+            int b = Math.min(batchSize, n - start);
+            if (b < 2 && batches > 0) {
+                break; // a batch of one has no variance; skip a trailing single example
+            }
+            for (Layer l : layers) {
+                l.mean.getArray().muli(0);
+                l.variance.getArray().muli(0);
+            }
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray x = DenseBatches.slice(sub, features, exampleShape, start, b);
+                ParameterStore store = new ParameterStore(sub, false);
+                NDList current = new NDList(x);
+                for (Block part : toLastBatchNorm) {
+                    current = part.forward(store, current, true);
+                }
+                for (Layer l : layers) {
+                    double scale = 1.0 / (1.0 - l.momentum);
+                    l.meanSum = accumulate(sums, sub, l.meanSum, l.mean.getArray(), scale);
+                    l.varSum = accumulate(sums, sub, l.varSum, l.variance.getArray(), scale);
+                }
+            }
+            batches++;
+        }
+        for (Layer l : layers) {
+            writeMean(l.mean.getArray(), l.meanSum, batches);
+            writeMean(l.variance.getArray(), l.varSum, batches);
+        }
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.tracker.Tracker;
+import io.github.tribuoswa.nn.core.NoGrad;
 import org.tribuo.math.optimisers.SGD;
 
 import java.nio.ByteBuffer;
@@ -131,20 +132,13 @@ public final class MomentumSGD extends StatefulOptimizer {
 
     /**
      * Runs in-place updates of a weight with autograd off, as they need for a weight that
-     * requires a gradient, whatever the calling thread's grad mode (libtorch's default in a new
-     * thread is on); the mode is restored afterwards.
+     * requires a gradient ({@link NoGrad}); arrays of another engine run as they are.
      */
     private static void withoutGradMode(NDArray weight, Runnable update) {
-        boolean gradMode = weight instanceof PtNDArray && JniUtils.isGradMode();
-        if (gradMode) {
-            JniUtils.setGradMode(false);
-        }
-        try {
+        if (weight instanceof PtNDArray) {
+            NoGrad.run(update);
+        } else {
             update.run();
-        } finally {
-            if (gradMode) {
-                JniUtils.setGradMode(true);
-            }
         }
     }
 
