@@ -16,7 +16,7 @@ args=(--networks mlp:8,cnn:4,preresnet8:4 --seeds 1,2,3)
 [ $# -gt 0 ] && args=("$@")
 run=${INITIALISATION_RUN_DIR:-$HOME/.cache/tribuo-swa/initialisation}
 status=0
-scripts/reproduce/side_by_side.sh "$run" "${args[@]}" --methods SGD --sgd-budgets 1 --initialisation PYTORCH --out docs/results/initialisation-djl.csv \
+scripts/reproduce/side_by_side.sh "$run" Table1 table1_pytorch.py "${args[@]}" --methods SGD --sgd-budgets 1 --initialisation PYTORCH --out docs/results/initialisation-djl.csv \
   -- "${args[@]}" --methods SGD --sgd-budgets 1 --init djl --out docs/results/initialisation-pytorch.csv || status=$?
 /usr/bin/python3 reproduction/python/initialisation_report.py
 exit $status

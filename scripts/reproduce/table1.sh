@@ -16,6 +16,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 run=${TABLE1_RUN_DIR:-$HOME/.cache/tribuo-swa/table1}
 status=0
-scripts/reproduce/side_by_side.sh "$run" "$@" -- "$@" || status=$?
+scripts/reproduce/side_by_side.sh "$run" Table1 table1_pytorch.py "$@" -- "$@" || status=$?
 /usr/bin/python3 reproduction/python/table1_report.py --machine "$run/machine.txt"
 exit $status

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# The comparison of issue 18 on full Fashion-MNIST: SGD, SWA, FGE, SWAG-Diagonal, SWAG and
-# MultiSWAG, accuracy, NLL, Brier, ECE and MCE before and after temperature scaling (fitted on the
-# last 5,000 training images, held out), 3 seeds; resumable (rows already in the CSV are kept).
-# Writes docs/results/uncertainty-djl.csv, the reliability diagrams of seed 1 to
-# docs/figures/uncertainty/, and the "uncertainty" section of docs/results.md.
+# The comparison of issue 18 on full Fashion-MNIST, this plugin (io.github.tribuoswa.reproduction.Uncertainty)
+# and PyTorch (reproduction/python/uncertainty_pytorch.py, SWAG written from the paper) side by side,
+# one intra-op thread each, running concurrently (scripts/reproduce/side_by_side.sh): SGD, SWA, FGE,
+# SWAG-Diagonal, SWAG and MultiSWAG, accuracy, NLL, Brier, ECE and MCE before and after temperature
+# scaling (fitted on the last 5,000 training images, held out), 3 seeds. Resumable: rows already in
+# docs/results/uncertainty-{djl,pytorch}.csv are kept. Writes those CSVs, the plugin's reliability
+# diagrams of seed 1 to docs/figures/uncertainty/, and the "uncertainty" section of docs/results.md;
+# logs go to ~/.cache/tribuo-swa/uncertainty/ (or $UNCERTAINTY_RUN_DIR). SKIP_BUILD=1 uses the
+# classes already built.
 #
 #   scripts/reproduce/uncertainty.sh [NETWORKS] [SEEDS]     e.g. mlp:30,cnn:15 1,2,3
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NETWORKS=${1:-mlp:30,cnn:15}
 SEEDS=${2:-1,2,3}
-[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; \
-  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist; }
-[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
-java -cp "reproduction/target/classes:$(cat reproduction/target/classpath.txt)" io.github.tribuoswa.reproduction.Uncertainty \
-  --data full --networks "$NETWORKS" --seeds "$SEEDS" --threads 2 --out docs/results/uncertainty-djl.csv \
-  --figures docs/figures/uncertainty 2>/dev/null
-python3 reproduction/python/uncertainty_report.py docs/results/uncertainty-djl.csv \
+run=${UNCERTAINTY_RUN_DIR:-$HOME/.cache/tribuo-swa/uncertainty}
+common=(--networks "$NETWORKS" --seeds "$SEEDS" --threads 1)
+status=0
+scripts/reproduce/side_by_side.sh "$run" Uncertainty uncertainty_pytorch.py "${common[@]}" --out docs/results/uncertainty-djl.csv \
+  --figures docs/figures/uncertainty -- "${common[@]}" --out docs/results/uncertainty-pytorch.csv || status=$?
+python3 reproduction/python/uncertainty_report.py docs/results/uncertainty-djl.csv docs/results/uncertainty-pytorch.csv \
   "scripts/reproduce/uncertainty.sh $NETWORKS $SEEDS" | python3 reproduction/python/update_doc_section.py docs/results.md uncertainty
+exit $status

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""The PyTorch side of issue 18's comparison (io.github.tribuoswa.reproduction.Uncertainty):
+SGD, SWA, FGE, SWAG-Diagonal, SWAG and MultiSWAG on full Fashion-MNIST, scored on the test set
+by accuracy, NLL, Brier score, ECE and MCE (15 equal-width bins) before and after temperature
+scaling fitted on the last 5,000 training images (held out of training); same CSV columns as the
+plugin's (engine=pytorch), one row per (network, seed, method), appended as each finishes, so a
+killed run resumes.
+
+The recipes are the plugin's (io.github.tribuoswa.examples.Recipes, Uncertainty):
+- SGD: momentum 0.9, weight decay 5e-4, batch 128, the papers' baseline schedule over the run.
+- SWA: the baseline compressed into the first round(0.75 B) epochs (decaying to swa_lr), then the
+  constant swa_lr; swa_utils.AveragedModel averages w-hat and the weights after every epoch;
+  swa_utils.update_bn refreshes the BatchNorm statistics.
+- FGE: the same first epochs, then triangular cycles between swa_lr and 0.1 swa_lr of about half
+  an epoch (even steps), a copy at every mid-point; the members' softmax probabilities averaged.
+- SWAG (Maddox et al. 2019), written here from the paper (torch has no SWAG): on SWA's trajectory
+  and collection points, the running means of the weights and of their squares and the last
+  K = 20 deviations theta_i - mean_i (mean_i the mean after collection i); a sample is
+  mean + sqrt(scale) * (sqrt(max(sq_mean - mean^2, 1e-30)) * z1 + D z2 / sqrt(k - 1)),
+  scale = 1/2, k = the deviations held (min(collections, K)); SWAG-Diagonal leaves out the D
+  term. S = 30 samples, each with its BatchNorm statistics refreshed (update_bn), the prediction
+  the mean of their softmax probabilities.
+- MultiSWAG (Wilson & Izmailov 2020): 3 SWAG runs with their own seeds, 10 samples each, one
+  mixture.
+
+Temperature scaling divides the log-probabilities of each prediction by T (for one network the
+same as its logits), T minimising the validation NLL (a golden-section search on log(1/T) in
+[log 1e-3, log 1e3]; the NLL is convex in 1/T).
+
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/uncertainty_pytorch.py
+        [--data DIR] [--networks mlp:30,cnn:15] [--seeds 1,2,3] [--threads 1]
+        [--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE]
+"""
+import argparse
+import copy
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+from torch.optim import swa_utils
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_pytorch import network, read_idx, train  # noqa: E402
+from table1_pytorch import baseline, probabilities, triangular  # noqa: E402
+
+HEADER = ("engine,network,seed,method,epochs,test_accuracy,test_nll,test_brier,test_ece,test_mce,temperature,"
+          "ts_nll,ts_brier,ts_ece,models,wall_s")
+METHODS = ("SGD", "SWA", "FGE", "SWAG-Diagonal", "SWAG", "MultiSWAG")
+BATCH = 128
+LR, SWA_LR, FGE_RATIO = 0.05, 0.01, 0.1
+MAX_RANK, SAMPLES, SCALE, FLOOR = 20, 30, 0.5, 1e-30
+RUNS = 3
+BINS = 15
+FLOOR_P = 1e-12
+
+
+# ----- calibration (Guo et al. 2017), on float64 numpy arrays -----
+
+def calibration(p, y, bins=BINS):
+    n = len(y)
+    nll = float(np.mean(-np.log(np.maximum(p[np.arange(n), y], FLOOR_P))))
+    brier = float(np.mean(np.sum((p - np.eye(p.shape[1])[y]) ** 2, axis=1)))
+    conf, pred = p.max(axis=1), p.argmax(axis=1)
+    b = np.clip(np.ceil(conf * bins).astype(int) - 1, 0, bins - 1)
+    ece = mce = 0.0
+    for m in range(bins):
+        sel = b == m
+        if sel.any():
+            gap = abs(np.mean(pred[sel] == y[sel]) - np.mean(conf[sel]))
+            ece += sel.sum() / n * gap
+            mce = max(mce, gap)
+    return float(np.mean(pred == y)), nll, brier, float(ece), float(mce)
+
+
+def scaled(p, t):
+    z = np.log(np.maximum(p, FLOOR_P)) / t
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(p, y):
+    def nll(log_beta):
+        return calibration(scaled(p, math.exp(-log_beta)), y, 1)[1]
+    lo, hi = math.log(1e-3), math.log(1e3)
+    g = (math.sqrt(5) - 1) / 2
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = nll(a), nll(b)
+    while hi - lo > 1e-9:
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = nll(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = nll(b)
+    return math.exp(-(lo + hi) / 2)
+
+
+# ----- SWAG -----
+
+class Swag:
+    """The SWAG moments of a network's parameters (float32, as the authors keep them)."""
+
+    def __init__(self, model, max_rank):
+        self.max_rank = max_rank
+        self.n = 0
+        self.mean = [torch.zeros_like(p) for p in model.parameters()]
+        self.sq_mean = [torch.zeros_like(p) for p in model.parameters()]
+        self.deviations = []  # each a list of tensors, oldest first
+
+    def collect(self, model):
+        with torch.no_grad():
+            for m, s, p in zip(self.mean, self.sq_mean, model.parameters()):
+                m.mul_(self.n / (self.n + 1)).add_(p / (self.n + 1))
+                s.mul_(self.n / (self.n + 1)).add_(p * p / (self.n + 1))
+            self.deviations.append([p.detach() - m for p, m in zip(model.parameters(), self.mean)])
+            if len(self.deviations) > self.max_rank:
+                self.deviations.pop(0)
+        self.n += 1
+
+    def sample(self, model, gen, low_rank):
+        k = len(self.deviations)
+        use_low_rank = low_rank and k >= 2
+        z2 = torch.randn(k, generator=gen) if use_low_rank else None
+        with torch.no_grad():
+            for i, (p, m, s) in enumerate(zip(model.parameters(), self.mean, self.sq_mean)):
+                var = torch.clamp(s - m * m, min=FLOOR)
+                noise = var.sqrt() * torch.randn(m.shape, generator=gen)
+                if use_low_rank:
+                    noise += sum(z2[c] * self.deviations[c][i] for c in range(k)) / math.sqrt(k - 1)
+                p.copy_(m + math.sqrt(SCALE) * noise)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--networks", default="mlp:30,cnn:15")
+    ap.add_argument("--seeds", default="1,2,3")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--validation", type=int, default=5000)
+    ap.add_argument("--out", default="docs/results/uncertainty-pytorch.csv")
+    a = ap.parse_args()
+    methods = a.methods.split(",")
+    if not set(methods) <= set(METHODS):
+        ap.error(f"--methods {a.methods} is out of range; allowed: a comma-separated subset of {','.join(METHODS)}")
+    torch.set_num_threads(a.threads)
+    x_all = torch.from_numpy(read_idx(f"{a.data}/train-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
+    y_all = torch.from_numpy(read_idx(f"{a.data}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    xt = torch.from_numpy(read_idx(f"{a.data}/t10k-images-idx3-ubyte.gz").astype(np.float32) / 255.0).unsqueeze(1)
+    yt = read_idx(f"{a.data}/t10k-labels-idx1-ubyte.gz").astype(np.int64)
+    if not 1 <= a.validation < x_all.shape[0]:
+        ap.error(f"--validation {a.validation} is out of range; allowed: integer in [1, {x_all.shape[0]})")
+    n = x_all.shape[0] - a.validation
+    x, y = x_all[:n], y_all[:n]
+    xv, yv = x_all[n:], y_all[n:].numpy()
+    spe = math.ceil(n / BATCH)
+    bn_batches = [x[s:s + BATCH] for s in range(0, n, BATCH)]
+
+    done = set()
+    if os.path.exists(a.out):
+        with open(a.out) as f:
+            lines = f.read().splitlines()
+        if not lines or lines[0] != HEADER:
+            raise SystemExit(f"out = {a.out} is not an uncertainty CSV (first line must be {HEADER}); move it away")
+        done = {tuple(line.split(",")[1:4]) for line in lines[1:]}
+    else:
+        os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+        with open(a.out, "w") as f:
+            f.write(HEADER + "\n")
+    print(f"Uncertainty (PyTorch {torch.__version__}) on {a.data}: {n} train / {a.validation} validation / "
+          f"{xt.shape[0]} test, {a.threads} threads, writing {a.out}", flush=True)
+
+    def run_swa_like(name, seed, epochs, s0, collect):
+        """SWA's run: the compressed baseline, then swa_lr; collect(model) at w-hat and every epoch end."""
+        first = baseline(LR, s0, SWA_LR / LR)
+        torch.manual_seed(seed)
+        model = network(name)
+
+        def on_step(k):
+            if k >= s0 and (k - s0) % spe == 0:
+                collect(model)
+        train(model, x, y, epochs, lambda i: first(i) if i <= s0 else SWA_LR, seed, BATCH, on_step)
+        return model
+
+    def swag_members(name, seed, epochs, s0, samples, low_rank):
+        holder = {}
+
+        def collect(model):
+            if "swag" not in holder:
+                holder["swag"] = Swag(model, MAX_RANK)
+            holder["swag"].collect(model)
+        model = run_swa_like(name, seed, epochs, s0, collect)
+        gen = torch.Generator().manual_seed(seed)
+        members = []
+        for _ in range(samples):
+            holder["swag"].sample(model, gen, low_rank)
+            swa_utils.update_bn(bn_batches, model)
+            members.append(copy.deepcopy(model))
+        return members
+
+    def members_of(method, name, seed, epochs):
+        s0 = int(math.floor(0.75 * epochs + 0.5)) * spe  # Java's Math.round
+        if method == "SGD":
+            torch.manual_seed(seed)
+            model = network(name)
+            train(model, x, y, epochs, baseline(LR, epochs * spe), seed, BATCH)
+            return [model]
+        if method == "SWA":
+            holder = {}
+
+            def collect(model):
+                if "avg" not in holder:
+                    holder["avg"] = swa_utils.AveragedModel(model)
+                holder["avg"].update_parameters(model)
+            run_swa_like(name, seed, epochs, s0, collect)
+            avg = holder["avg"].module
+            swa_utils.update_bn(bn_batches, avg)
+            return [avg]
+        if method == "FGE":
+            cycle = max(2, round(spe * 0.5 / 2) * 2)
+            first = baseline(LR, s0, SWA_LR / LR)
+            tri = triangular(SWA_LR, SWA_LR * FGE_RATIO, cycle)
+            torch.manual_seed(seed)
+            model = network(name)
+            members = []
+
+            def on_step(k):
+                if k > s0 and (k - s0) % cycle == cycle // 2:
+                    members.append(copy.deepcopy(model))
+            train(model, x, y, epochs, lambda i: first(i) if i <= s0 else tri(i - s0), seed, BATCH, on_step)
+            return members
+        if method in ("SWAG-Diagonal", "SWAG"):
+            return swag_members(name, seed, epochs, s0, SAMPLES, method == "SWAG")
+        # MultiSWAG: RUNS runs with their own seeds
+        return [m for r in range(RUNS) for m in swag_members(name, seed * 1000 + r, epochs, s0, SAMPLES // RUNS, True)]
+
+    for spec in a.networks.split(","):
+        name, epochs = spec.split(":")
+        epochs = int(epochs)
+        for seed in (int(s) for s in a.seeds.split(",")):
+            for method in methods:
+                if (name, str(seed), method) in done:
+                    continue
+                t0 = time.perf_counter()
+                members = members_of(method, name, seed, epochs)
+                wall = time.perf_counter() - t0
+                p_test = (sum(probabilities(m, xt) for m in members) / len(members)).double().numpy()
+                p_val = (sum(probabilities(m, xv) for m in members) / len(members)).double().numpy()
+                acc, nll, brier, ece, mce = calibration(p_test, yt)
+                t = fit_temperature(p_val, yv)
+                _, ts_nll, ts_brier, ts_ece, _ = calibration(scaled(p_test, t), yt)
+                row = (f"pytorch,{name},{seed},{method},{epochs},{acc:.4f},{nll:.4f},{brier:.4f},{ece:.4f},{mce:.4f},"
+                       f"{t:.4f},{ts_nll:.4f},{ts_brier:.4f},{ts_ece:.4f},{len(members)},{wall:.1f}")
+                with open(a.out, "a") as f:
+                    f.write(row + "\n")
+                print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
