@@ -1,15 +1,21 @@
 package io.github.tribuoswa.calibration;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.tribuoswa.protos.TemperatureScaledModelProto;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
+import org.tribuo.impl.ModelDataCarrier;
+import org.tribuo.protos.core.ModelDataProto;
+import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.io.Serial;
@@ -27,12 +33,19 @@ import java.util.Optional;
  * probabilities when T was fitted on held-out data. It predicts through the wrapped model (in
  * its batches) and rescales each prediction. Its provenance is the wrapped model's, with the
  * temperature and the wrapped model's class added as instance provenance. Immutable;
- * Java-serializable.
+ * serializes with Tribuo's protobuf ({@link #serialize()}, {@link #deserializeFromProto}, its own
+ * {@code TemperatureScaledModelProto} holding the wrapped model's {@code ModelProto}) and with Java
+ * serialization.
  */
 public final class TemperatureScaledModel extends Model<Label> {
 
     @Serial
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The protobuf format this class writes.
+     */
+    public static final int CURRENT_VERSION = 0;
 
     private final Model<Label> inner;
     private final double temperature;
@@ -44,7 +57,11 @@ public final class TemperatureScaledModel extends Model<Label> {
      * @param temperature T &gt; 0 (1 changes nothing).
      */
     public TemperatureScaledModel(String name, Model<Label> inner, double temperature) {
-        super(name, provenance(inner, temperature), inner.getFeatureIDMap(), inner.getOutputIDInfo(), true);
+        this(name, provenance(inner, temperature), inner, temperature);
+    }
+
+    private TemperatureScaledModel(String name, ModelProvenance provenance, Model<Label> inner, double temperature) {
+        super(name, provenance, inner.getFeatureIDMap(), inner.getOutputIDInfo(), true);
         if (!inner.generatesProbabilities()) {
             throw new IllegalArgumentException("model " + inner.getName() + " does not generate probabilities; temperature scaling needs them");
         }
@@ -133,6 +150,44 @@ public final class TemperatureScaledModel extends Model<Label> {
     @Override
     protected Model<Label> copy(String newName, ModelProvenance newProvenance) {
         return new TemperatureScaledModel(newName, inner, temperature);
+    }
+
+    @Override
+    public ModelProto serialize() {
+        TemperatureScaledModelProto proto = TemperatureScaledModelProto.newBuilder()
+                .setModelData(createDataCarrier().serialize().toByteString())
+                .setInner(inner.serialize().toByteString())
+                .setTemperature(temperature).build();
+        return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(TemperatureScaledModel.class.getName())
+                .setSerializedData(Any.pack(proto)).build();
+    }
+
+    /**
+     * Deserializes a model from its protobuf (called by Tribuo's {@code Model.deserialize}).
+     * @param version The serialized version.
+     * @param className The class name.
+     * @param message The serialized data.
+     * @return The model.
+     * @throws InvalidProtocolBufferException if the bytes are not a {@code TemperatureScaledModelProto}.
+     * @throws IllegalArgumentException if the contents are inconsistent (the wrapped model not a
+     *     probabilistic classifier, a temperature out of range, domains that differ).
+     */
+    @SuppressWarnings("unchecked")
+    public static TemperatureScaledModel deserializeFromProto(int version, String className, Any message) throws InvalidProtocolBufferException {
+        if (version < 0 || version > CURRENT_VERSION) {
+            throw new IllegalArgumentException("Unknown version " + version + ", this class supports at most version " + CURRENT_VERSION);
+        }
+        TemperatureScaledModelProto proto = message.unpack(TemperatureScaledModelProto.class);
+        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(ModelDataProto.parseFrom(proto.getModelData()));
+        Model<?> inner = Model.deserialize(ModelProto.parseFrom(proto.getInner()));
+        if (!inner.validate(Label.class)) {
+            throw new IllegalArgumentException("Corrupt temperature-scaled model: the wrapped model " + inner.getName() + " is not a classifier");
+        }
+        if (!carrier.outputDomain().getDomain().equals(inner.getOutputIDInfo().getDomain())) {
+            throw new IllegalArgumentException("Corrupt temperature-scaled model: its classes " + carrier.outputDomain().getDomain()
+                    + " are not the wrapped model's " + inner.getOutputIDInfo().getDomain());
+        }
+        return new TemperatureScaledModel(carrier.name(), carrier.provenance(), (Model<Label>) inner, proto.getTemperature());
     }
 
     @Override

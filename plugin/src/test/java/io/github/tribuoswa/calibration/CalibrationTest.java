@@ -1,6 +1,8 @@
 package io.github.tribuoswa.calibration;
 
+import com.google.protobuf.Any;
 import io.github.tribuoswa.SyntheticData;
+import io.github.tribuoswa.protos.TemperatureScaledModelProto;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -8,6 +10,7 @@ import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+import org.tribuo.protos.core.ModelProto;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -153,6 +156,60 @@ public class CalibrationTest {
             assertEquals(scaledTest.get(0).getOutputScores().get("class0").getScore(),
                     back.predict(test.getExample(0)).getOutputScores().get("class0").getScore(), 1e-12);
         }
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (; t != null; t = t.getCause()) {
+            sb.append(t.getMessage()).append(" | ");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    public void temperatureScaledModelProtobufRoundTrip() throws Exception {
+        MutableDataset<Label> train = SyntheticData.classification(600, 1);
+        MutableDataset<Label> test = SyntheticData.classification(300, 3);
+        Model<Label> model = new LogisticRegressionTrainer().train(train);
+        TemperatureScaledModel scaled = new TemperatureScaledModel("scaled", model, 1.7);
+        ModelProto proto = scaled.serialize();
+        Model<?> back = Model.deserialize(ModelProto.parseFrom(proto.toByteArray()));
+        assertTrue(back instanceof TemperatureScaledModel, back.getClass().getName());
+        TemperatureScaledModel b = (TemperatureScaledModel) back;
+        assertEquals(1.7, b.temperature(), 0.0);
+        assertEquals("scaled", b.getName());
+        assertEquals(scaled.getProvenance(), b.getProvenance(), "provenance kept, not made anew");
+        List<Prediction<Label>> expected = scaled.predict(test);
+        List<Prediction<Label>> actual = b.predict(test);
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).getOutput().getLabel(), actual.get(i).getOutput().getLabel());
+            for (String c : new String[]{"class0", "class1", "class2"}) {
+                assertEquals(expected.get(i).getOutputScores().get(c).getScore(), actual.get(i).getOutputScores().get(c).getScore(), 0.0,
+                        "example " + i + " " + c);
+            }
+        }
+
+        TemperatureScaledModelProto inner = proto.getSerializedData().unpack(TemperatureScaledModelProto.class);
+        ModelProto negative = proto.toBuilder().setSerializedData(Any.pack(inner.toBuilder().setTemperature(-1).build())).build();
+        Exception e = assertThrows(Exception.class, () -> Model.deserialize(negative));
+        assertTrue(messages(e).contains("temperature = -1.0 is out of range"), messages(e));
+        ModelProto future = proto.toBuilder().setVersion(TemperatureScaledModel.CURRENT_VERSION + 1).build();
+        e = assertThrows(Exception.class, () -> Model.deserialize(future));
+        assertTrue(messages(e).contains("Unknown version"), messages(e));
+        MutableDataset<Label> twoClasses = new MutableDataset<>(train.getProvenance(), train.getOutputFactory());
+        train.forEach(x -> {
+            if (!x.getOutput().getLabel().equals("class2")) {
+                twoClasses.add(x);
+            }
+        });
+        Model<Label> other = new LogisticRegressionTrainer().train(twoClasses);
+        ModelProto foreignInner = proto.toBuilder().setSerializedData(Any.pack(inner.toBuilder().setInner(other.serialize().toByteString())
+                .build())).build();
+        e = assertThrows(Exception.class, () -> Model.deserialize(foreignInner));
+        assertTrue(messages(e).contains("are not the wrapped model's"), messages(e));
+        ModelProto truncated = proto.toBuilder().setSerializedData(Any.pack(inner.toBuilder()
+                .setInner(inner.getInner().substring(0, inner.getInner().size() / 2)).build())).build();
+        assertThrows(Exception.class, () -> Model.deserialize(truncated));
     }
 
     @Test
