@@ -351,10 +351,16 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
             throw new IllegalArgumentException("Unknown version " + version + ", this class supports at most version " + CURRENT_VERSION);
         }
         DJLModelProto proto = message.unpack(DJLModelProto.class);
+        // every class the components name is checked before anything is built from the message
+        ComponentCodec.check(proto.getNetwork().toByteArray(), NetworkFactory.class, "DJLModelProto.network");
+        ComponentCodec.check(proto.getFeatureConverter().toByteArray(), FeatureConverter.class, "DJLModelProto.feature_converter");
+        ComponentCodec.check(proto.getOutputConverter().toByteArray(), OutputConverter.class, "DJLModelProto.output_converter");
         ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(ModelDataProto.parseFrom(proto.getModelData()));
-        NetworkFactory network = ComponentCodec.decode(proto.getNetwork().toByteArray(), NetworkFactory.class);
-        FeatureConverter fc = ComponentCodec.decode(proto.getFeatureConverter().toByteArray(), FeatureConverter.class);
-        OutputConverter oc = ComponentCodec.decode(proto.getOutputConverter().toByteArray(), OutputConverter.class);
+        NetworkFactory network = ComponentCodec.decode(proto.getNetwork().toByteArray(), NetworkFactory.class, "DJLModelProto.network");
+        FeatureConverter fc = ComponentCodec.decode(proto.getFeatureConverter().toByteArray(), FeatureConverter.class,
+                "DJLModelProto.feature_converter");
+        OutputConverter oc = ComponentCodec.decode(proto.getOutputConverter().toByteArray(), OutputConverter.class,
+                "DJLModelProto.output_converter");
         Object anOutput = carrier.outputDomain().getDomain().iterator().next();
         if (!oc.outputType().isInstance(anOutput)) {
             throw new IllegalArgumentException("Corrupt model: output converter for " + oc.outputType().getSimpleName()

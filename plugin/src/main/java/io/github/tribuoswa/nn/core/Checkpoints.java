@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * The checkpoint file of one training run: written atomically (a temporary file in the same
- * directory, then a rename), so a run killed at any moment leaves either the previous or the
+ * directory, forced to the disk, then a rename; {@link AtomicFiles}), so a run killed at any moment leaves either the previous or the
  * new checkpoint, never a partial one; read back only if its SHA-256 and its fingerprint (the
  * configuration, invocation and data it belongs to) match. A corrupt checkpoint or one from
  * another configuration is refused with a clear error, and nothing is overwritten.
@@ -62,11 +62,17 @@ public final class Checkpoints {
     }
 
     /**
-     * Reads the checkpoint if there is one.
+     * Reads the checkpoint if there is one, first removing the temporary files that writes killed
+     * part-way left next to it (a run reads its checkpoint when it starts or resumes).
      * @return The checkpoint, or empty if the file does not exist.
      * @throws IllegalStateException if the file is corrupt or belongs to another run.
      */
     public Optional<CheckpointProto> read() {
+        try {
+            AtomicFiles.removeStale(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove the stale temporary files of checkpoint " + file, e);
+        }
         if (!Files.exists(file)) {
             return Optional.empty();
         }
