@@ -65,7 +65,7 @@ public class ArchitectureTest {
                 .whereLayer("nn.core").mayOnlyAccessLayers("util", "schedule", "averaging", "protos", "nn.convert", "nn.network")
                 .whereLayer("nn.optim").mayOnlyAccessLayers("util", "schedule", "nn.core")
                 .whereLayer("nn.listen").mayOnlyAccessLayers("util", "schedule", "telemetry", "protos", "nn.core")
-                .whereLayer("nn").mayOnlyAccessLayers("util", "schedule", "telemetry", "protos", "nn.convert", "nn.network", "nn.core",
+                .whereLayer("nn").mayOnlyAccessLayers("util", "schedule", "telemetry", "protos", "storage", "nn.convert", "nn.network", "nn.core",
                         "nn.optim", "nn.listen")
                 .whereLayer("nn.swa").mayOnlyAccessLayers("util", "schedule", "averaging", "ensemble", "telemetry", "protos", "nn.convert",
                         "nn.network", "nn.core", "nn.optim", "nn.listen", "nn")

@@ -14,6 +14,7 @@ import io.github.tribuoswa.nn.network.VGGFactory;
 import io.github.tribuoswa.nn.network.WideResNetFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.schedule.BaselineSchedule;
+import io.github.tribuoswa.storage.ModelFiles;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
@@ -86,7 +87,7 @@ public final class TrainNetwork {
             System.out.printf(Locale.ROOT, "%s on %d images, %d epochs: test accuracy %.4f, training %.1f s%n",
                     networkName, train.size(), epochs, eval.accuracy(), seconds);
             if (save != null) {
-                model.serializeToFile(Path.of(save));
+                ModelFiles.save(model, Path.of(save));
                 System.out.println("saved " + save);
             }
         }

@@ -44,7 +44,7 @@ public class LandscapeCliTest {
                 t.addObserver(new TrajectoryRecorder(k -> k % 20 == 0, tmp.resolve("trajectory")));
             }
             try (DJLModel<Label> m = t.train(train)) {
-                m.serializeToFile(models.resolve("m" + i + ".tribuo"));
+                io.github.tribuoswa.storage.ModelFiles.save(m, models.resolve("m" + i + ".tribuo"));
             }
         }
         TreeMap<Long, float[]> trajectory = TrajectoryRecorder.read(tmp.resolve("trajectory"));

@@ -5,7 +5,7 @@ import io.github.tribuoswa.nn.core.Initialisation;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.core.WeightsCodec;
-import org.tribuo.Model;
+import io.github.tribuoswa.storage.ModelFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,21 +37,20 @@ final class InitialWeights {
 
     /**
      * Writes the weights of a saved model into a network.
-     * @param path A {@link DJLModel} written by {@code serializeToFile}.
+     * @param path A {@link DJLModel} written by {@link ModelFiles#save} (checksum and classes checked when read).
      * @param block The initialised network.
      * @throws IllegalArgumentException if the file is not a DJLModel of this architecture.
      */
     static void load(String path, Block block) {
-        Model<?> model;
+        DJLModel<?> model;
         try {
-            model = Model.deserializeFromFile(Path.of(path));
+            model = ModelFiles.load(Path.of(path), DJLModel.class);
         } catch (IOException e) {
             throw new UncheckedIOException("initialModel = " + path + " cannot be read", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("initialModel = " + path + ": " + e.getMessage(), e);
         }
-        if (!(model instanceof DJLModel)) {
-            throw new IllegalArgumentException("initialModel = " + path + " is a " + model.getClass().getSimpleName() + ", not a DJLModel");
-        }
-        try (DJLModel<?> saved = (DJLModel<?>) model) {
+        try (DJLModel<?> saved = model) {
             NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(saved.weights(), block));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("initialModel = " + path + " does not fit the configured network: " + e.getMessage(), e);

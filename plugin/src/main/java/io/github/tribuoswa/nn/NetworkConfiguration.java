@@ -6,6 +6,7 @@ import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.Initialisation;
+import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.OptimiserFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
@@ -79,7 +80,25 @@ public abstract class NetworkConfiguration<T extends Output<T>> implements Confi
             + "ŵ); empty for a random start.")
     protected String initialModel = "";
 
+    @Config(description = "Stop the run when a step's loss exceeds this multiple of the first epoch's mean loss (> 1; Infinity: only "
+            + "non-finite losses stop it).")
+    protected double divergenceFactor = DEFAULT_DIVERGENCE_FACTOR;
+
+    @Config(description = "The largest |weight| allowed into an average, snapshot, posterior or checkpoint, and at every epoch's end (> 0; "
+            + "Infinity: only non-finite weights stop the run).")
+    protected double weightBound = DEFAULT_WEIGHT_BOUND;
+
     private transient volatile OpenTelemetry openTelemetry;
+
+    /**
+     * The default {@code divergenceFactor}.
+     */
+    public static final double DEFAULT_DIVERGENCE_FACTOR = 100;
+
+    /**
+     * The default {@code weightBound}.
+     */
+    public static final double DEFAULT_WEIGHT_BOUND = WeightCollector.DEFAULT_WEIGHT_BOUND;
 
     /**
      * For OLCUT and the builders.
@@ -101,6 +120,12 @@ public abstract class NetworkConfiguration<T extends Output<T>> implements Confi
         Checks.atLeast(this, "batchSize", batchSize, 1);
         Checks.atLeast(this, "intraOpThreads", intraOpThreads, 0);
         Engines.checkDeviceSpec(this, device);
+        if (!(divergenceFactor > 1)) {
+            throw Checks.outOfRange(this, "divergenceFactor", divergenceFactor, "real > 1, or Infinity to stop only at non-finite losses");
+        }
+        if (!(weightBound > 0)) {
+            throw Checks.outOfRange(this, "weightBound", weightBound, "real > 0, or Infinity to stop only at non-finite weights");
+        }
         if (checkpointDirectory == null) {
             checkpointDirectory = "";
         }

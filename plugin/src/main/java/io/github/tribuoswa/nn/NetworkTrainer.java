@@ -15,6 +15,7 @@ import io.github.tribuoswa.nn.core.DenseBatches;
 import io.github.tribuoswa.nn.core.DenseData;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.Standardiser;
+import io.github.tribuoswa.nn.core.Stateful;
 import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.listen.CheckpointListener;
@@ -175,9 +176,11 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         int stepsPerEpoch = TrainingLoop.stepsPerEpoch(data.size(), batchSize);
         LearningRateSchedule runSchedule = runSchedule(stepsPerEpoch);
         List<WeightCollector> collectors = collectors(runSchedule, stepsPerEpoch);
+        collectors.forEach(c -> c.setWeightBound(weightBound));
         CheckpointListener checkpointing = checkpointDirectory.isEmpty() ? null
                 : new CheckpointListener(new Checkpoints(Path.of(checkpointDirectory).resolve("run-" + invocation + ".checkpoint"),
-                Checkpoints.fingerprint(getClass(), trainerProvenance.getConfiguredParameters(), invocation, runSeed, data)), stepsPerEpoch);
+                Checkpoints.fingerprint(getClass(), trainerProvenance.getConfiguredParameters(), invocation, runSeed, data)), stepsPerEpoch,
+                weightBound);
         long startStep = checkpointing == null ? 0 : checkpointing.startStep();
 
         Engines.setIntraOpThreads(intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors());
@@ -189,7 +192,8 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             Optimizer opt = optimiser.create(new ScheduleTracker(runSchedule), Math.toIntExact(startStep));
             EpochStatistics stats = new EpochStatistics(startStep, stepsPerEpoch, outputConverter instanceof LabelConverter);
             TelemetryListener tel = telemetry(trainerProvenance, data.size(), dev, runSchedule, stepsPerEpoch, startStep, stats);
-            List<TrainingListener> listeners = new ArrayList<>(List.of(new DivergenceCheck(startStep, stepsPerEpoch), stats,
+            DivergenceCheck divergence = new DivergenceCheck(startStep, stepsPerEpoch, divergenceFactor, weightBound);
+            List<TrainingListener> listeners = new ArrayList<>(List.of(divergence, stats,
                     new ProgressReporter(stats, epochs, stepsPerEpoch, progressBar), tel));
             listeners.addAll(collectors);
             listeners.addAll(observers);
@@ -212,7 +216,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             try (Trainer trainer = model.newTrainer(config)) {
                 try {
                     trainer.initialize(DenseBatches.batchShape(data.exampleShape(), Math.min(batchSize, data.size())));
-                    if (checkpointing != null && checkpointing.resume(block, optimiser, opt, collectors)) {
+                    if (checkpointing != null && checkpointing.resume(block, optimiser, opt, statefulPieces(divergence, collectors))) {
                         logger.info("Resuming from " + checkpointing.file() + " after " + startStep + " steps");
                     } else {
                         InitialWeights.start(block, initialModel, initialisation, runSeed);
@@ -266,5 +270,13 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         new TreeMap<>(getProvenance().getConfiguredParameters()).forEach((k, v) -> b.append(b.charAt(b.length() - 1) == '(' ? "" : ",")
                 .append(k).append('=').append(v));
         return b.append(')').toString();
+    }
+
+    /** The run's stateful pieces besides the optimiser, in checkpoint order: the divergence check, then the collectors. */
+    private static List<Stateful> statefulPieces(DivergenceCheck divergence, List<WeightCollector> collectors) {
+        List<Stateful> pieces = new ArrayList<>();
+        pieces.add(divergence);
+        pieces.addAll(collectors);
+        return pieces;
     }
 }

@@ -128,6 +128,28 @@ public abstract class NetworkTrainerBuilder<T extends Output<T>, R extends Netwo
     }
 
     /**
+     * Stops the run when a step's loss exceeds this multiple of the first epoch's mean loss
+     * (default {@value NetworkConfiguration#DEFAULT_DIVERGENCE_FACTOR}).
+     * @param factor &gt; 1, or {@code Double.POSITIVE_INFINITY} to stop only at non-finite losses.
+     * @return this.
+     */
+    public B divergenceFactor(double factor) {
+        trainer().divergenceFactor = factor;
+        return self();
+    }
+
+    /**
+     * The largest |weight| allowed into an average, snapshot, posterior or checkpoint, and at the
+     * end of every epoch (default 10⁶).
+     * @param bound &gt; 0, or {@code Double.POSITIVE_INFINITY} to stop only at non-finite weights.
+     * @return this.
+     */
+    public B weightBound(double bound) {
+        trainer().weightBound = bound;
+        return self();
+    }
+
+    /**
      * PyTorch intra-op threads (default 0: one per core).
      * @param intraOpThreads &ge; 0.
      * @return this.

@@ -181,8 +181,8 @@ public class StatePluginTest {
             first.addObserver(new Crash(crashAt));
             assertThrows(IllegalStateException.class, () -> first.train(DATA));
             CheckpointProto cp = CheckpointProto.parseFrom(Files.readAllBytes(dir.resolve("run-0.checkpoint")));
-            assertEquals(List.of("optimiser", "test.sum"), cp.getStatesList().stream().map(s -> s.getName()).toList());
-            assertEquals(7, cp.getStates(1).getVersion());
+            assertEquals(List.of("optimiser", "divergence", "test.sum"), cp.getStatesList().stream().map(s -> s.getName()).toList());
+            assertEquals(7, cp.getStates(2).getVersion());
             SumTrainer resumed = sum(dir);
             byte[] again = resumed.train(DATA).weights().getValues().toByteArray();
             assertArrayEquals(weights, again, "weights after a crash at step " + crashAt);
@@ -200,17 +200,17 @@ public class StatePluginTest {
         CheckpointProto cp = CheckpointProto.parseFrom(Files.readAllBytes(file));
         // the same checkpoint with the collector's state renamed, and a valid checksum
         CheckpointProto.Builder renamed = cp.toBuilder().clearSha256();
-        renamed.setStates(1, renamed.getStates(1).toBuilder().setName("other.method"));
+        renamed.setStates(2, renamed.getStates(2).toBuilder().setName("other.method"));
         CheckpointProto body = renamed.build();
         byte[] bytes = body.toBuilder().setSha256(ByteString.copyFrom(sha256(body.toByteArray()))).build().toByteArray();
         Files.write(file, bytes);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> sum(tmp).train(DATA));
-        assertTrue(e.getMessage().contains("holds the states [optimiser, other.method]") && e.getMessage().contains("left untouched"),
+        assertTrue(e.getMessage().contains("holds the states [divergence, optimiser, other.method]") && e.getMessage().contains("left untouched"),
                 e.getMessage());
         assertArrayEquals(bytes, Files.readAllBytes(file));
         // a truncated collector state is refused with its name
         CheckpointProto.Builder truncated = cp.toBuilder().clearSha256();
-        truncated.setStates(1, truncated.getStates(1).toBuilder().setData(cp.getStates(1).getData().substring(0, 5)));
+        truncated.setStates(2, truncated.getStates(2).toBuilder().setData(cp.getStates(2).getData().substring(0, 5)));
         body = truncated.build();
         Files.write(file, body.toBuilder().setSha256(ByteString.copyFrom(sha256(body.toByteArray()))).build().toByteArray());
         e = assertThrows(IllegalStateException.class, () -> sum(tmp).train(DATA));

@@ -16,6 +16,7 @@ import io.github.tribuoswa.nn.swa.BatchNormMode;
 import io.github.tribuoswa.nn.swa.CycleUnit;
 import io.github.tribuoswa.nn.swa.SWATrainer;
 import io.github.tribuoswa.schedule.BaselineSchedule;
+import io.github.tribuoswa.storage.ModelFiles;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluator;
@@ -77,8 +78,8 @@ public final class LandscapeModels {
         long s = (long) swaStart * spe;
         swaTrainer.addObserver(new TrajectoryRecorder(k -> k >= s && (k - s) % spe == 0, out.resolve("trajectory")));
         try (DJLModel<Label> wSgd = sgdTrainer.train(train); DJLModel<Label> wSwa = swaTrainer.train(train)) {
-            wSgd.serializeToFile(out.resolve("sgd.tribuo"));
-            wSwa.serializeToFile(out.resolve("swa.tribuo"));
+            ModelFiles.save(wSgd, out.resolve("sgd.tribuo"));
+            ModelFiles.save(wSwa, out.resolve("swa.tribuo"));
             System.out.printf(Locale.ROOT, "%s on %d images, %d epochs: test accuracy SGD %.4f, SWA %.4f; SWA from step %d, cycle %d steps%n",
                     networkName, train.size(), epochs, new LabelEvaluator().evaluate(wSgd, test).accuracy(),
                     new LabelEvaluator().evaluate(wSwa, test).accuracy(), s, spe);

@@ -18,6 +18,7 @@ import io.github.tribuoswa.nn.swa.BatchNormMode;
 import io.github.tribuoswa.nn.swa.CycleUnit;
 import io.github.tribuoswa.nn.swa.SWATrainer;
 import io.github.tribuoswa.schedule.ConstantSchedule;
+import io.github.tribuoswa.storage.ModelFiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -135,15 +136,13 @@ public final class SchedulesFigure {
             DJLTrainer<Label> pretraining = recipes.sgd(budget, spe);
         pretraining.setInitialisation(Initialisation.DJL);
         try (DJLModel<Label> wHat = pretraining.train(train)) {
-                Path tmp = out.resolve("schedules-w-hat.tribuo.tmp");
-                wHat.serializeToFile(tmp);
-                Files.move(tmp, pretrained, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                ModelFiles.save(wHat, pretrained);
             }
         }
         if (done.getOrDefault("w-hat", 0) == 0) {
             // the common start of every SWA phase, at epoch 0 of the figure
             @SuppressWarnings("unchecked")
-            Model<Label> wHat = (Model<Label>) Model.deserializeFromFile(pretrained);
+            Model<Label> wHat = ModelFiles.load(pretrained, Model.class);
             String r = row("w-hat", 0, 0, 0, 0, wHat, test);
             Files.writeString(csv, r + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             System.out.println(r);

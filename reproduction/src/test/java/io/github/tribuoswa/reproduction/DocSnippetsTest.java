@@ -49,6 +49,7 @@ public class DocSnippetsTest {
             "import io.github.tribuoswa.nn.swa.*;",
             "import io.github.tribuoswa.schedule.*;",
             "import io.github.tribuoswa.sgd.*;",
+            "import io.github.tribuoswa.storage.*;",
             "import org.tribuo.*;",
             "import org.tribuo.classification.*;",
             "import org.tribuo.classification.evaluation.*;",

@@ -9,7 +9,7 @@ import io.github.tribuoswa.landscape.Scans;
 import io.github.tribuoswa.landscape.TrajectoryRecorder;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.core.Checkpoints;
-import org.tribuo.Model;
+import io.github.tribuoswa.storage.ModelFiles;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import picocli.CommandLine.Command;
@@ -127,8 +127,8 @@ public final class LandscapeCli implements Runnable {
 
     @SuppressWarnings("unchecked")
     static DJLModel<Label> model(Path file) throws IOException {
-        Model<?> m = Model.deserializeFromFile(file);
-        if (!(m instanceof DJLModel) || !m.validate(Label.class)) {
+        DJLModel<?> m = ModelFiles.load(file, DJLModel.class);
+        if (!m.validate(Label.class)) {
             throw new IllegalArgumentException(file + " is not a DJLModel classifier");
         }
         return (DJLModel<Label>) m;

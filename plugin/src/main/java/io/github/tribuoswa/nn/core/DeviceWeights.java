@@ -370,6 +370,49 @@ public final class DeviceWeights implements AutoCloseable {
     }
 
     /**
+     * The first selected parameter of a network holding a NaN, an infinity or a value whose
+     * magnitude exceeds a bound, found with two reductions (max and min) per parameter on the
+     * device and one small read back. With an infinite bound it is {@link #firstNonFinite}.
+     * @param block An initialised network.
+     * @param selection Which parameters.
+     * @param bound The largest magnitude allowed (&gt; 0, may be infinite).
+     * @return Its name, or null if every value is finite and within the bound.
+     */
+    public static String firstBeyond(Block block, NetworkWeights.Selection selection, double bound) {
+        if (Double.isInfinite(bound)) {
+            return firstNonFinite(block, selection);
+        }
+        List<Pair<String, Parameter>> params = NetworkWeights.parameters(block, selection);
+        if (params.isEmpty()) {
+            return null;
+        }
+        NDManager tmp = params.get(0).getValue().getArray().getManager().newSubManager();
+        try (tmp) {
+            return NoGrad.get(() -> {
+                NDList extremes = new NDList(2 * params.size());
+                for (Pair<String, Parameter> p : params) {
+                    NDArray w = p.getValue().getArray();
+                    NDArray max = w.max();
+                    NDArray min = w.min();
+                    max.attach(tmp);
+                    min.attach(tmp);
+                    extremes.add(max);
+                    extremes.add(min);
+                }
+                NDArray all = NDArrays.stack(extremes);
+                all.attach(tmp);
+                double[] values = all.toType(DataType.FLOAT64, false).toDoubleArray();
+                for (int i = 0; i < values.length; i++) {
+                    if (!Double.isFinite(values[i]) || Math.abs(values[i]) > bound) {
+                        return params.get(i / 2).getKey();
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
      * Frees the arrays.
      */
     @Override

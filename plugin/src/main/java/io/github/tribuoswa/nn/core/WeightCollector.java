@@ -33,7 +33,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public abstract class WeightCollector extends TrainingListenerAdapter implements Stateful, AutoCloseable {
 
+    /**
+     * The default largest |weight| a collector admits.
+     */
+    public static final double DEFAULT_WEIGHT_BOUND = 1e6;
+
     private final List<CollectionListener> collectionListeners = new CopyOnWriteArrayList<>();
+    private double weightBound = DEFAULT_WEIGHT_BOUND;
     private long stepsDone;
     private boolean ended;
     private boolean skipNextVisit;
@@ -71,20 +77,33 @@ public abstract class WeightCollector extends TrainingListenerAdapter implements
     protected abstract boolean due(long k);
 
     /**
-     * Refuses weights that are not finite before a collection: they are never averaged in or
-     * kept (one reduction per parameter on the device, {@link DeviceWeights#firstNonFinite}).
+     * Refuses weights that are not finite or exceed the weight bound before a collection: they
+     * are never averaged in or kept (two reductions per parameter on the device,
+     * {@link DeviceWeights#firstBeyond}).
      * @param method The method's name for the message ("SWA", "FGE", …).
      * @param k The number of steps done.
      * @param block The network.
      * @param selection The parameters the collection takes.
-     * @throws IllegalStateException naming the step and the parameter if one is not finite.
+     * @throws IllegalStateException naming the step and the parameter if one is not finite or beyond the bound.
      */
-    protected static void requireFinite(String method, long k, Block block, NetworkWeights.Selection selection) {
-        String bad = DeviceWeights.firstNonFinite(block, selection);
+    protected void requireBounded(String method, long k, Block block, NetworkWeights.Selection selection) {
+        String bad = DeviceWeights.firstBeyond(block, selection, weightBound);
         if (bad != null) {
-            throw new IllegalStateException(method + ": the weights after step " + k + " are not finite (parameter " + bad
-                    + ") and were not collected; training diverged");
+            throw new IllegalStateException(method + ": the weights after iteration " + k + " are not finite or exceed weightBound = "
+                    + weightBound + " (parameter " + bad + ") and were not collected; training diverged");
         }
+    }
+
+    /**
+     * Sets the largest |weight| this collector admits ({@value #DEFAULT_WEIGHT_BOUND} unless set;
+     * trainers set their {@code weightBound}).
+     * @param bound &gt; 0, or infinite to refuse only non-finite weights.
+     */
+    public void setWeightBound(double bound) {
+        if (!(bound > 0)) {
+            throw new IllegalArgumentException("weightBound = " + bound + " is out of range; allowed: real > 0, or Infinity");
+        }
+        this.weightBound = bound;
     }
 
     /**

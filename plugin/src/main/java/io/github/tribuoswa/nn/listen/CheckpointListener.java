@@ -41,6 +41,7 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
     private final Checkpoints checkpoints;
     private final Optional<CheckpointProto> existing;
     private final int stepsPerEpoch;
+    private final double weightBound;
     private Block network;
     private List<Stateful> parts = List.of();
     private long epochsDone;
@@ -51,11 +52,14 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
      * The checkpointing of a run; reads its checkpoint file if there is one.
      * @param checkpoints The run's checkpoint file.
      * @param stepsPerEpoch Steps per epoch.
+     * @param weightBound The largest |weight| a checkpoint may hold (infinite: only finiteness is
+     *     checked); weights beyond it stop the run and the last good checkpoint is kept.
      * @throws IllegalStateException if the file is corrupt or belongs to another run.
      */
-    public CheckpointListener(Checkpoints checkpoints, int stepsPerEpoch) {
+    public CheckpointListener(Checkpoints checkpoints, int stepsPerEpoch, double weightBound) {
         this.checkpoints = checkpoints;
         this.stepsPerEpoch = stepsPerEpoch;
+        this.weightBound = weightBound;
         this.existing = checkpoints.read();
         this.epochsDone = startStep() / stepsPerEpoch;
     }
@@ -171,9 +175,11 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
             throw new IllegalStateException("CheckpointListener.resume was not called before training");
         }
         float[] weights = NetworkWeights.read(network, NetworkWeights.Selection.ALL);
-        if (Checks.firstNonFinite(weights) >= 0) {
-            throw new IllegalStateException("The weights after step " + stepsDone + " are not finite; training diverged. The last good checkpoint "
-                    + checkpoints.file() + " was kept");
+        int bad = Checks.firstBeyond(weights, weightBound);
+        if (bad >= 0) {
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT, "Training diverged: the weights after epoch %d, iteration %d "
+                    + "are not finite or exceed weightBound = %s (weight %d is %s); the last good checkpoint %s was kept",
+                    (stepsDone - 1) / stepsPerEpoch + 1, stepsDone, weightBound, bad, weights[bad], checkpoints.file()));
         }
         CheckpointProto.Builder b = CheckpointProto.newBuilder().setStepsDone(stepsDone).setWeights(WeightsCodec.encode(network, weights));
         Stateful.StateContext context = new Stateful.StateContext(network, stepsDone);

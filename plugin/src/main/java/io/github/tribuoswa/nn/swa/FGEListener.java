@@ -50,7 +50,7 @@ public final class FGEListener extends WeightCollector {
 
     @Override
     protected void collect(long k, Block block) {
-        requireFinite("FGE", k, block, NetworkWeights.Selection.ALL);
+        requireBounded("FGE", k, block, NetworkWeights.Selection.ALL);
         snapshots.add(DeviceWeights.copyOf(block, NetworkWeights.Selection.ALL));
         steps.add(k);
         collected(new CollectionEvent(Telemetry.SPAN_SNAPSHOT, Telemetry.METRIC_SNAPSHOTS, k, snapshots.size(),

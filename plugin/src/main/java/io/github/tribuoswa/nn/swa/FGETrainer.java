@@ -110,6 +110,11 @@ public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, Batc
     }
 
     @Override
+    protected long firstCollection(long cycleSteps) {
+        return cycleSteps / 2; // the first mid-point
+    }
+
+    @Override
     protected List<WeightCollector> collectors(LearningRateSchedule runSchedule, int stepsPerEpoch) {
         return List.of(new FGEListener(runSchedule));
     }

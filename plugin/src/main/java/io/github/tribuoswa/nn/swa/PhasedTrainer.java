@@ -68,7 +68,26 @@ public abstract class PhasedTrainer<T extends Output<T>, M extends Model<T>> ext
     protected LearningRateSchedule runSchedule(int stepsPerEpoch) {
         LearningRateSchedule phase = cycleUnit == CycleUnit.EPOCHS
                 ? phaseSchedule.withCycleLength(cycleUnit.steps(Math.max(1, phaseSchedule.cycleLength()), stepsPerEpoch)) : phaseSchedule;
+        long phaseSteps = (long) (epochs - phaseStart) * stepsPerEpoch;
+        long first = firstCollection(Math.max(1, phase.cycleLength()));
+        if (first > phaseSteps) {
+            throw Checks.outOfRange(this, "phaseSchedule", phaseSchedule + " in " + cycleUnit + " (a cycle of " + Math.max(1, phase.cycleLength())
+                    + " steps, its first " + method() + " collection " + first + " steps into the phase)", "a cycle whose first collection falls "
+                    + "within the phase of (epochs - phaseStart) x steps per epoch = (" + epochs + " - " + phaseStart + ") x " + stepsPerEpoch
+                    + " = " + phaseSteps + " steps; shorten the cycle, lower phaseStart or raise epochs");
+        }
         return new PhasedSchedule(schedule, (long) phaseStart * stepsPerEpoch, phase);
+    }
+
+    /**
+     * How many steps into the phase the method's first collection after the phase's start
+     * falls, for a cycle of c steps: c (a cycle's end, SWA and SWAG) unless the method says
+     * otherwise. A run whose phase is shorter is refused before training.
+     * @param cycleSteps c.
+     * @return The steps.
+     */
+    protected long firstCollection(long cycleSteps) {
+        return cycleSteps;
     }
 
     /**

@@ -60,7 +60,7 @@ public final class SWAGListener extends WeightCollector {
 
     @Override
     protected void collect(long k, Block block) {
-        requireFinite("SWAG", k, block, NetworkWeights.Selection.TRAINABLE);
+        requireBounded("SWAG", k, block, NetworkWeights.Selection.TRAINABLE);
         posterior.collect(block);
         collected(new CollectionEvent(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, posterior.collections(),
                 Map.of(Telemetry.MODELS_AVERAGED.getKey(), posterior.collections())));

@@ -93,7 +93,7 @@ public final class SWAListener extends WeightCollector {
 
     @Override
     protected void collect(long k, Block block) {
-        requireFinite("SWA", k, block, selection);
+        requireBounded("SWA", k, block, selection);
         average.update(block);
         collected(new CollectionEvent(Telemetry.SPAN_AVERAGE, Telemetry.METRIC_AVERAGES, k, average.count(),
                 Map.of(Telemetry.MODELS_AVERAGED.getKey(), average.count())));

@@ -78,12 +78,12 @@ public class CheckpointTest {
         first.addObserver(new Crash(45));
         assertThrows(IllegalStateException.class, () -> first.train(SWAFGETrainerTest.DATA));
         CheckpointProto cp = CheckpointProto.parseFrom(Files.readAllBytes(tmp.resolve("run-0.checkpoint")));
-        // the checkpoint holds the optimiser's and the FGE listener's own states, nothing named by the format
-        assertEquals(java.util.List.of("optimiser", "fge"), cp.getStatesList().stream().map(s -> s.getName()).toList());
+        // the checkpoint holds the optimiser's, the divergence check's and the FGE listener's own states, nothing named by the format
+        assertEquals(java.util.List.of("optimiser", "divergence", "fge"), cp.getStatesList().stream().map(s -> s.getName()).toList());
         FGEListener restored = new FGEListener(new ConstantSchedule(0.05));
         try (NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
             Block network = ((DJLModel<?>) uninterrupted.getModels().get(0)).newNetwork(manager);
-            restored.restoreState(cp.getStates(1).getVersion(), cp.getStates(1).getData().toByteArray(),
+            restored.restoreState(cp.getStates(2).getVersion(), cp.getStates(2).getData().toByteArray(),
                     new io.github.tribuoswa.nn.core.Stateful.StateContext(network, cp.getStepsDone()));
             assertEquals(3, restored.collections()); // snapshots after steps 24, 32, 40
             assertEquals(java.util.List.of(24L, 32L, 40L), restored.snapshotSteps());

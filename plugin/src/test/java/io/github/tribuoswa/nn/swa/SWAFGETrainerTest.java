@@ -213,7 +213,7 @@ public class SWAFGETrainerTest {
         DJLModel<Label> pretrained = new io.github.tribuoswa.nn.DJLTrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 3, 16,
                 new SGDFactory(), new ConstantSchedule(0.05), 5L, "cpu", 1, false).train(DATA);
         java.nio.file.Path file = tmp.resolve("pretrained.tribuo");
-        pretrained.serializeToFile(file);
+        io.github.tribuoswa.storage.ModelFiles.save(pretrained, file);
         WeightProbe probe = new WeightProbe(k -> k == 0, NetworkWeights.Selection.TRAINABLE, 20);
         SWATrainer<Label> trainer = new SWATrainer<>(mlp(), new DenseConverter(), new LabelConverter(), 2, 16,
                 new SGDFactory(), new ConstantSchedule(0.05), 0, 0.01, 0.01, 1, CycleUnit.EPOCHS, Averaging.EQUAL, 0.9, true,
