@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the averages on the network's device cost in a run: the median SGD step, one SWA update
-# (finiteness check + G <- G + w), one EMA update of every parameter (check + G <- dG + w) against
+# (the weight check, finite and within weightBound, + G <- G + w), one EMA update of every parameter (check + G <- dG + w) against
 # the step and against a plain device copy, the first wave's host update, and SGD against EMA
 # every step in wall time (ABBA pairs). Rewrites the "device-averages" section of docs/benchmarks.md.
 #
@@ -27,7 +27,7 @@ section=$(cat <<MD
 Made by \`scripts/bench/benchmark-averages.sh $RUNS $EPOCHS $NET\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu); $(java -version 2>&1 | head -1).
 $(echo "$out" | grep '^data:' | sed 's/^data: //'), SGD at a constant rate. The updates are timed on the
 trained network (medians of 400 calls): an SWA update is what \`SWAListener\` does at an averaging
-point (the finiteness check, then G ← G + w on the $(field parameters parameters) trainable weights); an EMA update
+point (the weight check, finite and within `weightBound`: a max and a min per parameter, then G ← G + w on the $(field parameters parameters) trainable weights); an EMA update
 averages all $(field parameters all_parameters) parameters, BatchNorm buffers included, as timm's EMA does (check, G ← δG + w);
 the host update is the first wave's (read the weights to the host, update a double-precision mean).
 

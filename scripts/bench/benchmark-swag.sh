@@ -29,7 +29,7 @@ section=$(cat <<MD
 Made by \`scripts/bench/benchmark-swag.sh $RUNS $THREADS\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu); $(java -version 2>&1 | head -1);
 load average at the start $(cut -d' ' -f1-3 /proc/loadavg).
 $(echo "$out" | grep '^data:' | sed 's/^data: //'). The SWAG model is a real \`SWAGTrainer\` run (4 epochs,
-the last 2 its phase). A collection is what \`SWAGListener\` does: the finiteness check and
+the last 2 its phase). A collection is what \`SWAGListener\` does: the weight check (finite, within \`weightBound\`) and
 \`SwagPosterior.collect\` (θ̄, s̄ and the new deviation on the device, the oldest dropped beyond K).
 
 | | figure |

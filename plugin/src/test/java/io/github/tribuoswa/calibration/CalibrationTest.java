@@ -1,6 +1,7 @@
 package io.github.tribuoswa.calibration;
 
 import com.google.protobuf.Any;
+import io.github.tribuoswa.Messages;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.protos.TemperatureScaledModelProto;
 import org.junit.jupiter.api.Test;
@@ -158,14 +159,6 @@ public class CalibrationTest {
         }
     }
 
-    private static String messages(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        for (; t != null; t = t.getCause()) {
-            sb.append(t.getMessage()).append(" | ");
-        }
-        return sb.toString();
-    }
-
     @Test
     public void temperatureScaledModelProtobufRoundTrip() throws Exception {
         MutableDataset<Label> train = SyntheticData.classification(600, 1);
@@ -192,10 +185,10 @@ public class CalibrationTest {
         TemperatureScaledModelProto inner = proto.getSerializedData().unpack(TemperatureScaledModelProto.class);
         ModelProto negative = proto.toBuilder().setSerializedData(Any.pack(inner.toBuilder().setTemperature(-1).build())).build();
         Exception e = assertThrows(Exception.class, () -> Model.deserialize(negative));
-        assertTrue(messages(e).contains("temperature = -1.0 is out of range"), messages(e));
+        assertTrue(Messages.chain(e).contains("temperature = -1.0 is out of range"), Messages.chain(e));
         ModelProto future = proto.toBuilder().setVersion(TemperatureScaledModel.CURRENT_VERSION + 1).build();
         e = assertThrows(Exception.class, () -> Model.deserialize(future));
-        assertTrue(messages(e).contains("Unknown version"), messages(e));
+        assertTrue(Messages.chain(e).contains("Unknown version"), Messages.chain(e));
         MutableDataset<Label> twoClasses = new MutableDataset<>(train.getProvenance(), train.getOutputFactory());
         train.forEach(x -> {
             if (!x.getOutput().getLabel().equals("class2")) {
@@ -206,7 +199,7 @@ public class CalibrationTest {
         ModelProto foreignInner = proto.toBuilder().setSerializedData(Any.pack(inner.toBuilder().setInner(other.serialize().toByteString())
                 .build())).build();
         e = assertThrows(Exception.class, () -> Model.deserialize(foreignInner));
-        assertTrue(messages(e).contains("are not the wrapped model's"), messages(e));
+        assertTrue(Messages.chain(e).contains("are not the wrapped model's"), Messages.chain(e));
         ModelProto truncated = proto.toBuilder().setSerializedData(Any.pack(inner.toBuilder()
                 .setInner(inner.getInner().substring(0, inner.getInner().size() / 2)).build())).build();
         assertThrows(Exception.class, () -> Model.deserialize(truncated));

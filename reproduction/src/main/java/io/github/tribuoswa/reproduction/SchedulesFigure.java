@@ -107,8 +107,10 @@ public final class SchedulesFigure {
         double lr = o.getDouble("lr", 0.05);
         int threads = o.getInt("threads", 1);
         Path out = Path.of(o.get("out", "docs/results"));
-        if (budget < 1 || phase < 2) {
-            throw new IllegalArgumentException("budget = " + budget + ", phase = " + phase + " are out of range; allowed: budget >= 1, phase >= 2");
+        int longest = java.util.Arrays.stream(SCHEDULES).mapToInt(x -> (Integer) x[3]).max().orElse(1);
+        if (budget < 1 || phase < Math.max(2, longest)) {
+            throw new IllegalArgumentException("budget = " + budget + ", phase = " + phase + " are out of range; allowed: budget >= 1, phase >= "
+                    + Math.max(2, longest) + " (the longest cycle, so that every schedule averages once after w-hat)");
         }
         Path dir = FashionMnist.resolve(data);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);

@@ -79,14 +79,14 @@ public class HarnessTest {
 
     @Test
     public void schedulesFigureWritesEverySchedulesPhaseAndThePlot(@TempDir Path tmp) throws Exception {
-        SchedulesFigure.main(new String[]{"--data", "embedded", "--budget", "1", "--phase", "2", "--out", tmp.toString()});
+        SchedulesFigure.main(new String[]{"--data", "embedded", "--budget", "1", "--phase", "4", "--out", tmp.toString()});
         List<String> rows = Files.readAllLines(tmp.resolve("schedules.csv"), StandardCharsets.UTF_8);
         assertEquals(SchedulesFigure.HEADER, rows.get(0));
-        // w-hat at epoch 0, then SGD and each SWA schedule at epochs 1 and 2 of the phase
-        assertEquals(1 + 2 * (1 + SchedulesFigure.SCHEDULES.length), rows.size() - 1, String.join("\n", rows));
+        // w-hat at epoch 0, then SGD and each SWA schedule at epochs 1 to 4 of the phase (the longest cycle is 4 epochs)
+        assertEquals(1 + 4 * (1 + SchedulesFigure.SCHEDULES.length), rows.size() - 1, String.join("\n", rows));
         assertEquals(1, rows.stream().filter(r -> r.startsWith("w-hat,") && r.split(",")[4].equals("0")).count());
         for (Object[] s : SchedulesFigure.SCHEDULES) {
-            assertEquals(List.of("1", "2"), rows.stream().filter(r -> r.startsWith(s[0] + ",")).map(r -> r.split(",")[4])
+            assertEquals(List.of("1", "2", "3", "4"), rows.stream().filter(r -> r.startsWith(s[0] + ",")).map(r -> r.split(",")[4])
                     .collect(Collectors.toList()), (String) s[0]);
         }
         assertTrue(Files.size(tmp.resolve("schedules.png")) > 0);

@@ -343,30 +343,7 @@ public final class DeviceWeights implements AutoCloseable {
      * @return Its name, or null if all are finite.
      */
     public static String firstNonFinite(Block block, NetworkWeights.Selection selection) {
-        List<Pair<String, Parameter>> params = NetworkWeights.parameters(block, selection);
-        if (params.isEmpty()) {
-            return null;
-        }
-        NDManager tmp = params.get(0).getValue().getArray().getManager().newSubManager();
-        try (tmp) {
-            return NoGrad.get(() -> {
-                NDList sums = new NDList(params.size());
-                for (Pair<String, Parameter> p : params) {
-                    NDArray s = p.getValue().getArray().sum();
-                    s.attach(tmp);
-                    sums.add(s);
-                }
-                NDArray all = NDArrays.stack(sums);
-                all.attach(tmp);
-                float[] values = all.toType(DataType.FLOAT32, false).toFloatArray();
-                for (int i = 0; i < values.length; i++) {
-                    if (!Float.isFinite(values[i])) {
-                        return params.get(i).getKey();
-                    }
-                }
-                return null;
-            });
-        }
+        return first(block, selection, Double.POSITIVE_INFINITY);
     }
 
     /**
@@ -379,32 +356,36 @@ public final class DeviceWeights implements AutoCloseable {
      * @return Its name, or null if every value is finite and within the bound.
      */
     public static String firstBeyond(Block block, NetworkWeights.Selection selection, double bound) {
-        if (Double.isInfinite(bound)) {
-            return firstNonFinite(block, selection);
-        }
+        return first(block, selection, bound);
+    }
+
+    /**
+     * The check of both: per parameter its sum (a NaN or infinity makes it non-finite) when the
+     * bound is infinite, else its max and min.
+     */
+    private static String first(Block block, NetworkWeights.Selection selection, double bound) {
         List<Pair<String, Parameter>> params = NetworkWeights.parameters(block, selection);
         if (params.isEmpty()) {
             return null;
         }
+        boolean extremes = !Double.isInfinite(bound);
         NDManager tmp = params.get(0).getValue().getArray().getManager().newSubManager();
         try (tmp) {
             return NoGrad.get(() -> {
-                NDList extremes = new NDList(2 * params.size());
+                NDList reductions = new NDList(params.size() * (extremes ? 2 : 1));
                 for (Pair<String, Parameter> p : params) {
                     NDArray w = p.getValue().getArray();
-                    NDArray max = w.max();
-                    NDArray min = w.min();
-                    max.attach(tmp);
-                    min.attach(tmp);
-                    extremes.add(max);
-                    extremes.add(min);
+                    for (NDArray r : extremes ? new NDArray[]{w.max(), w.min()} : new NDArray[]{w.sum()}) {
+                        r.attach(tmp);
+                        reductions.add(r);
+                    }
                 }
-                NDArray all = NDArrays.stack(extremes);
+                NDArray all = NDArrays.stack(reductions);
                 all.attach(tmp);
                 double[] values = all.toType(DataType.FLOAT64, false).toDoubleArray();
                 for (int i = 0; i < values.length; i++) {
                     if (!Double.isFinite(values[i]) || Math.abs(values[i]) > bound) {
-                        return params.get(i / 2).getKey();
+                        return params.get(extremes ? i / 2 : i).getKey();
                     }
                 }
                 return null;

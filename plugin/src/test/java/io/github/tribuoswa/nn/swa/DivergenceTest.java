@@ -1,6 +1,7 @@
 package io.github.tribuoswa.nn.swa;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.tribuoswa.Messages;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.DenseConverter;
@@ -44,14 +45,6 @@ public class DivergenceTest {
                 .phaseSchedule(new ConstantSchedule(phaseRate)).cycleUnit(CycleUnit.ITERATIONS).seed(1L).device("cpu").intraOpThreads(1);
     }
 
-    private static String messages(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        for (; t != null; t = t.getCause()) {
-            sb.append(t.getMessage()).append(" | ");
-        }
-        return sb.toString();
-    }
-
     @Test
     public void aLearningRateOfFiftyStopsTheRunNamingEpochAndIteration() {
         DJLTrainer<Label> t = DJLTrainer.builder(mlp(), new DenseConverter(), new LabelConverter()).epochs(5).batchSize(32)
@@ -59,7 +52,7 @@ public class DivergenceTest {
                 .intraOpThreads(1).build();
         t.setProgressBar(false);
         RuntimeException e = assertThrows(RuntimeException.class, () -> t.train(DATA));
-        String m = messages(e);
+        String m = Messages.chain(e);
         assertTrue(m.contains("Training diverged") && m.contains("epoch 1, iteration"), m);
         assertTrue(m.contains("divergenceFactor = 100.0") || m.contains("is Infinity") || m.contains("is NaN"), m);
         // with the bound switched off, the same run still stops, later, at a non-finite loss or weight
@@ -67,7 +60,7 @@ public class DivergenceTest {
                 .optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0)).schedule(new ConstantSchedule(50)).seed(1L).device("cpu")
                 .intraOpThreads(1).divergenceFactor(Double.POSITIVE_INFINITY).weightBound(Double.POSITIVE_INFINITY).build();
         off.setProgressBar(false);
-        String later = messages(assertThrows(RuntimeException.class, () -> off.train(DATA)));
+        String later = Messages.chain(assertThrows(RuntimeException.class, () -> off.train(DATA)));
         assertFalse(later.contains("divergenceFactor"), later);
     }
 
@@ -75,7 +68,7 @@ public class DivergenceTest {
     public void aDivergingSwaPhaseKeepsTheLastGoodCheckpointAndAveragesNothingDiverged(@TempDir Path dir) throws Exception {
         SWATrainer<Label> t = swa(50).checkpointDirectory(dir.toString()).build();
         t.setProgressBar(false);
-        String m = messages(assertThrows(RuntimeException.class, () -> t.train(DATA)));
+        String m = Messages.chain(assertThrows(RuntimeException.class, () -> t.train(DATA)));
         assertTrue(m.contains("Training diverged") && m.contains("epoch 3"), "it diverges in the SWA phase (epoch 3): " + m);
         Path file = dir.resolve("run-0.checkpoint");
         CheckpointProto cp = CheckpointProto.parseFrom(Files.readAllBytes(file));
@@ -97,7 +90,7 @@ public class DivergenceTest {
     public void weightsBeyondTheBoundAreNeverCollected() {
         SWATrainer<Label> t = swa(0.05).weightBound(1e-3).build();
         t.setProgressBar(false);
-        String m = messages(assertThrows(RuntimeException.class, () -> t.train(DATA)));
+        String m = Messages.chain(assertThrows(RuntimeException.class, () -> t.train(DATA)));
         assertTrue(m.contains("weightBound = 0.001"), m);
     }
 

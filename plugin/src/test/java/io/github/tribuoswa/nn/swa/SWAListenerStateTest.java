@@ -107,7 +107,7 @@ public class SWAListenerStateTest {
                     .get(NetworkWeights.parameters(block, NetworkWeights.Selection.TRAINABLE).size() - 1).getKey();
             for (Runnable collect : new Runnable[]{() -> swa.collect(7, block), () -> fge.collect(7, block), () -> swag.collect(7, block)}) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, collect::run);
-                assertTrue(e.getMessage().contains("after step 7") && e.getMessage().contains(last) && e.getMessage().contains("diverged"),
+                assertTrue(e.getMessage().contains("after iteration 7") && e.getMessage().contains(last) && e.getMessage().contains("diverged"),
                         e.getMessage());
             }
             assertEquals(1, swa.collections());

@@ -56,4 +56,41 @@ final class BenchStats {
         }
         return new double[][]{ta, tb};
     }
+
+    /**
+     * The median time of an action in milliseconds, over {@code n} calls after n/4 warm-up calls.
+     * @param n The calls timed.
+     * @param action The action.
+     * @return The median in ms.
+     */
+    static double medianMillis(int n, Runnable action) {
+        for (int i = 0; i < n / 4; i++) {
+            action.run();
+        }
+        double[] times = new double[n];
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            action.run();
+            times[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return median(times);
+    }
+
+    /**
+     * How long a model takes to predict some examples (in one call, as Tribuo batches them).
+     * @param model The model.
+     * @param examples The examples.
+     * @param <T> The output type.
+     * @return Seconds.
+     * @throws IllegalStateException if it returned another number of predictions.
+     */
+    static <T extends org.tribuo.Output<T>> double predictSeconds(org.tribuo.Model<T> model, java.util.List<org.tribuo.Example<T>> examples) {
+        long start = System.nanoTime();
+        java.util.List<org.tribuo.Prediction<T>> p = model.predict(examples);
+        double s = (System.nanoTime() - start) / 1e9;
+        if (p.size() != examples.size()) {
+            throw new IllegalStateException("predicted " + p.size() + " of " + examples.size());
+        }
+        return s;
+    }
 }

@@ -10,7 +10,6 @@ import io.github.tribuoswa.nn.network.NetworkFactory;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
-import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.ensemble.WeightedEnsembleModel;
 
@@ -34,15 +33,6 @@ public final class EnsemblePrediction {
 
     private EnsemblePrediction() {}
 
-    private static double seconds(Model<Label> model, List<Example<Label>> examples) {
-        long start = System.nanoTime();
-        List<Prediction<Label>> p = model.predict(examples);
-        double s = (System.nanoTime() - start) / 1e9;
-        if (p.size() != examples.size()) {
-            throw new IllegalStateException("predicted " + p.size() + " of " + examples.size());
-        }
-        return s;
-    }
 
     /**
      * Runs the benchmark.
@@ -67,9 +57,9 @@ public final class EnsemblePrediction {
         Model<Label> one = ensemble.getModels().get(0);
         List<Example<Label>> examples = new ArrayList<>();
         test.forEach(examples::add);
-        seconds(ensemble, examples); // warm-up: every member builds its network
-        seconds(one, examples);
-        double[][] times = BenchStats.abba(runs, () -> seconds(one, examples), () -> seconds(ensemble, examples));
+        BenchStats.predictSeconds(ensemble, examples); // warm-up: every member builds its network
+        BenchStats.predictSeconds(one, examples);
+        double[][] times = BenchStats.abba(runs, () -> BenchStats.predictSeconds(one, examples), () -> BenchStats.predictSeconds(ensemble, examples));
         double[] single = times[0];
         double[] all = times[1];
         int k = ensemble.getNumModels();
@@ -83,9 +73,9 @@ public final class EnsemblePrediction {
         if (tribuo > 0) {
             List<Example<Label>> some = examples.subList(0, Math.min(tribuo, examples.size()));
             WeightedEnsembleModel<Label> weighted = ensemble.toWeightedEnsemble();
-            seconds(weighted, some.subList(0, Math.min(50, some.size()))); // warm-up
-            double w = seconds(weighted, some);
-            double b = seconds(ensemble, some);
+            BenchStats.predictSeconds(weighted, some.subList(0, Math.min(50, some.size()))); // warm-up
+            double w = BenchStats.predictSeconds(weighted, some);
+            double b = BenchStats.predictSeconds(ensemble, some);
             System.out.printf(Locale.ROOT, "RESULT tribuo_examples=%d tribuo_seconds=%.3f batched_seconds=%.3f speedup=%.1f%n",
                     some.size(), w, b, w / b);
         }

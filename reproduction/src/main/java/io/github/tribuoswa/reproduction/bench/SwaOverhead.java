@@ -20,6 +20,7 @@ import io.github.tribuoswa.nn.core.DeviceAverage;
 import io.github.tribuoswa.nn.core.DeviceWeights;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
@@ -135,8 +136,8 @@ public final class SwaOverhead {
             Block block = model.newNetwork(m);
             NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(model.weights(), block));
             DeviceAverage avg = new DeviceAverage(AverageRule.EQUAL, NetworkWeights.Selection.TRAINABLE, DeviceAverage.Precision.FLOAT32);
-            double med = medianMillis(200, () -> {
-                DeviceWeights.firstNonFinite(block, NetworkWeights.Selection.TRAINABLE);
+            double med = BenchStats.medianMillis(200, () -> {
+                DeviceWeights.firstBeyond(block, NetworkWeights.Selection.TRAINABLE, WeightCollector.DEFAULT_WEIGHT_BOUND);
                 avg.update(block);
             });
             System.out.printf(Locale.ROOT, "RESULT average_update_ms=%.3f parameters=%d%n", med,
@@ -166,19 +167,6 @@ public final class SwaOverhead {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** The median time of an action in milliseconds, over {@code n} calls after n/4 warm-up calls. */
-    private static double medianMillis(int n, Runnable action) {
-        for (int i = 0; i < n / 4; i++) {
-            action.run();
-        }
-        double[] times = new double[n];
-        for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            action.run();
-            times[i] = (System.nanoTime() - start) / 1e6;
-        }
-        return BenchStats.median(times);
-    }
 
     /** SGD at a constant rate, or the same with an EMA of every parameter after every step. */
     private static NetworkTrainer<Label, ?> constantRate(boolean ema, NetworkFactory network, int epochs, int threads) {
@@ -217,17 +205,17 @@ public final class SwaOverhead {
                  DeviceAverage emaAll = new DeviceAverage(AverageRule.exponential(0.999), NetworkWeights.Selection.ALL,
                          DeviceAverage.Precision.FLOAT32);
                  DeviceWeights copy = DeviceWeights.copyOf(block, NetworkWeights.Selection.TRAINABLE)) {
-                double swaMs = medianMillis(400, () -> {
-                    DeviceWeights.firstNonFinite(block, NetworkWeights.Selection.TRAINABLE);
+                double swaMs = BenchStats.medianMillis(400, () -> {
+                    DeviceWeights.firstBeyond(block, NetworkWeights.Selection.TRAINABLE, WeightCollector.DEFAULT_WEIGHT_BOUND);
                     swa.update(block);
                 });
-                double emaMs = medianMillis(400, () -> {
-                    DeviceWeights.firstNonFinite(block, NetworkWeights.Selection.ALL);
+                double emaMs = BenchStats.medianMillis(400, () -> {
+                    DeviceWeights.firstBeyond(block, NetworkWeights.Selection.ALL, WeightCollector.DEFAULT_WEIGHT_BOUND);
                     emaAll.update(block);
                 });
                 EqualAverage host = new EqualAverage(NetworkWeights.size(block, NetworkWeights.Selection.TRAINABLE));
-                double hostMs = medianMillis(400, () -> host.update(NetworkWeights.read(block, NetworkWeights.Selection.TRAINABLE)));
-                double copyMs = medianMillis(400, () -> copy.writeTo(block));
+                double hostMs = BenchStats.medianMillis(400, () -> host.update(NetworkWeights.read(block, NetworkWeights.Selection.TRAINABLE)));
+                double copyMs = BenchStats.medianMillis(400, () -> copy.writeTo(block));
                 System.out.printf(Locale.ROOT, "RESULT parameters=%d all_parameters=%d%n",
                         NetworkWeights.size(block, NetworkWeights.Selection.TRAINABLE), NetworkWeights.size(block, NetworkWeights.Selection.ALL));
                 System.out.printf(Locale.ROOT, "RESULT swa_update_ms=%.4f over_step=%.4f over_copy=%.2f%n", swaMs, swaMs / step, swaMs / copyMs);

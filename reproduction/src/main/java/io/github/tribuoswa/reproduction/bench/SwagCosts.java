@@ -17,12 +17,11 @@ import io.github.tribuoswa.nn.core.DeviceWeights;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.SwagPosterior;
+import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import org.tribuo.Example;
-import org.tribuo.Model;
 import org.tribuo.MutableDataset;
-import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 
 import java.nio.file.Files;
@@ -71,29 +70,7 @@ public final class SwagCosts {
         throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
-    private static double seconds(Model<Label> model, List<Example<Label>> examples) {
-        long start = System.nanoTime();
-        List<Prediction<Label>> p = model.predict(examples);
-        double s = (System.nanoTime() - start) / 1e9;
-        if (p.size() != examples.size()) {
-            throw new IllegalStateException("predicted " + p.size() + " of " + examples.size());
-        }
-        return s;
-    }
 
-    /** The median time of an action in milliseconds, over {@code n} calls after n/4 warm-up calls. */
-    private static double medianMillis(int n, Runnable action) {
-        for (int i = 0; i < n / 4; i++) {
-            action.run();
-        }
-        double[] times = new double[n];
-        for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            action.run();
-            times[i] = (System.nanoTime() - start) / 1e6;
-        }
-        return BenchStats.median(times);
-    }
 
     /** The posterior holding K deviations against K + 2 copies, as resident memory. */
     private static void memory(Recipes recipes, int spe, MutableDataset<Label> train, int rank) throws Exception {
@@ -176,8 +153,8 @@ public final class SwagCosts {
                 long start = System.nanoTime();
                 sgd.train(train).close();
                 return (System.nanoTime() - start) / 1e6 / (stepEpochs * spe);
-            }, () -> medianMillis(200, () -> {
-                DeviceWeights.firstNonFinite(block, NetworkWeights.Selection.TRAINABLE);
+            }, () -> BenchStats.medianMillis(200, () -> {
+                DeviceWeights.firstBeyond(block, NetworkWeights.Selection.TRAINABLE, WeightCollector.DEFAULT_WEIGHT_BOUND);
                 posterior.collect(block);
             }));
             double step = BenchStats.median(times[0]);
@@ -188,12 +165,12 @@ public final class SwagCosts {
 
             // making the model: one sample, one BatchNorm refresh against an epoch
             Random rng = new Random(1);
-            double sample = medianMillis(20, () -> posterior.sample(block, rng, SwagPosterior.Covariance.LOW_RANK, 0.5, 1e-30));
+            double sample = BenchStats.medianMillis(20, () -> posterior.sample(block, rng, SwagPosterior.Covariance.LOW_RANK, 0.5, 1e-30));
             List<Example<Label>> examples = new ArrayList<>();
             train.forEach(examples::add);
             float[] features = DenseData.features(examples, new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE), train.getFeatureIDMap());
-            double refresh = medianMillis(4, () -> BatchNormRefresh.refresh(block, m, features, new Shape(1, FashionMnist.SIDE, FashionMnist.SIDE),
-                    128));
+            Shape image = new Shape(1, FashionMnist.SIDE, FashionMnist.SIDE);
+            double refresh = BenchStats.medianMillis(4, () -> BatchNormRefresh.refresh(block, m, features, image, 128));
             double epoch = step * spe;
             System.out.printf(Locale.ROOT, "RESULT sample_ms=%.3f over_step=%.3f%n", sample, sample / step);
             System.out.printf(Locale.ROOT, "RESULT refresh_ms=%.1f over_epoch=%.3f model_over_epoch=%.3f%n", refresh, refresh / epoch,
@@ -203,9 +180,9 @@ public final class SwagCosts {
         // prediction: S samples against one of them
         List<Example<Label>> testExamples = new ArrayList<>();
         test.forEach(testExamples::add);
-        seconds(swag, testExamples); // warm-up: every member builds its network
-        seconds(one, testExamples);
-        double[][] p = BenchStats.abba(runs, () -> seconds(one, testExamples), () -> seconds(swag, testExamples));
+        BenchStats.predictSeconds(swag, testExamples); // warm-up: every member builds its network
+        BenchStats.predictSeconds(one, testExamples);
+        double[][] p = BenchStats.abba(runs, () -> BenchStats.predictSeconds(one, testExamples), () -> BenchStats.predictSeconds(swag, testExamples));
         double mOne = BenchStats.median(p[0]);
         double mAll = BenchStats.median(p[1]);
         System.out.printf(Locale.ROOT, "RESULT one_seconds=%.3f runs=%s%n", mOne, BenchStats.rounded(p[0], 3));

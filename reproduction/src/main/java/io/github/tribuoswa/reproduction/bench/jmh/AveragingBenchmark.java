@@ -177,8 +177,9 @@ public class AveragingBenchmark {
     }
 
     /**
-     * The check the SWA listener runs before each update: is every weight finite (one
-     * reduction on the device, one value read back)?
+     * The finiteness check (one reduction per parameter on the device, one small read back);
+     * the listeners run {@code DeviceWeights.firstBeyond}, the same with max and min, before
+     * each update.
      * @param d The state.
      * @return The name of a non-finite parameter (null).
      */
