@@ -27,7 +27,7 @@ section=$(cat <<MD
 Made by \`scripts/bench/benchmark-averages.sh $RUNS $EPOCHS $NET\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu); $(java -version 2>&1 | head -1).
 $(echo "$out" | grep '^data:' | sed 's/^data: //'), SGD at a constant rate. The updates are timed on the
 trained network (medians of 400 calls): an SWA update is what \`SWAListener\` does at an averaging
-point (the weight check, finite and within `weightBound`: a max and a min per parameter, then G ← G + w on the $(field parameters parameters) trainable weights); an EMA update
+point (the weight check, finite and within \`weightBound\`: a max and a min per parameter, then G ← G + w on the $(field parameters parameters) trainable weights); an EMA update
 averages all $(field parameters all_parameters) parameters, BatchNorm buffers included, as timm's EMA does (check, G ← δG + w);
 the host update is the first wave's (read the weights to the host, update a double-precision mean).
 

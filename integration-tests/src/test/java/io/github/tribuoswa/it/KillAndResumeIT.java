@@ -34,6 +34,21 @@ public class KillAndResumeIT {
         assertEquals(0, p.exitValue(), "child failed: " + Files.readString(log));
     }
 
+    /** Runs the child uninterrupted to {@code whole}, then starts the run that will be killed. */
+    private static Process uninterruptedThenVictim(Path tmp, Path log, Path whole, Path dir, Path resumed) throws Exception {
+        finish(start(tmp.resolve("ckpt-whole"), whole, log), log);
+        return start(dir, resumed, log);
+    }
+
+    /** The steps done by the checkpoint on disk, or -1 while there is none (or it is being replaced). */
+    private static long stepsDone(Path checkpoint) throws Exception {
+        try {
+            return Files.exists(checkpoint) ? CheckpointProto.parseFrom(Files.readAllBytes(checkpoint)).getStepsDone() : -1;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return -1; // replaced between the two calls
+        }
+    }
+
     /**
      * The same, with the kill timed by watching the checkpoint directory: SIGKILL as soon as a
      * checkpoint's temporary file is seen in the SWA phase, that is while a checkpoint is being
@@ -43,21 +58,16 @@ public class KillAndResumeIT {
     public void killedDuringACheckpointWriteResumesToIdenticalWeights(@TempDir Path tmp) throws Exception {
         Path log = tmp.resolve("children.log");
         Path whole = tmp.resolve("uninterrupted.bin");
-        finish(start(tmp.resolve("ckpt-whole"), whole, log), log);
         Path dir = tmp.resolve("ckpt-killed");
         Path resumed = tmp.resolve("resumed.bin");
-        Process victim = start(dir, resumed, log);
         Path checkpoint = dir.resolve("run-0.checkpoint");
+        Process victim = uninterruptedThenVictim(tmp, log, whole, dir, resumed);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         boolean inPhase = false;
         boolean sawTemporary = false;
         while (System.nanoTime() < deadline && victim.isAlive() && !sawTemporary) {
-            if (!inPhase && Files.exists(checkpoint)) {
-                try {
-                    inPhase = CheckpointProto.parseFrom(Files.readAllBytes(checkpoint)).getStepsDone() > 6 * 94;
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // replaced between the two calls: read it again
-                }
+            if (!inPhase) {
+                inPhase = stepsDone(checkpoint) > 6 * 94;
             }
             if (inPhase) {
                 try (var files = Files.list(dir)) {
@@ -87,25 +97,17 @@ public class KillAndResumeIT {
     public void killedRunResumesToIdenticalWeights(@TempDir Path tmp) throws Exception {
         Path log = tmp.resolve("children.log");
         Path whole = tmp.resolve("uninterrupted.bin");
-        finish(start(tmp.resolve("ckpt-whole"), whole, log), log);
-
         Path dir = tmp.resolve("ckpt-killed");
         Path resumed = tmp.resolve("resumed.bin");
-        Process victim = start(dir, resumed, log);
         Path checkpoint = dir.resolve("run-0.checkpoint");
+        Process victim = uninterruptedThenVictim(tmp, log, whole, dir, resumed);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         // wait until the run is in its SWA phase (steps 565 to 1128: averages every 47 steps),
         // then kill -9 at a moment unrelated to the checkpoint writes
         while (System.nanoTime() < deadline && victim.isAlive()) {
-            if (Files.exists(checkpoint)) {
-                try {
-                    if (CheckpointProto.parseFrom(Files.readAllBytes(checkpoint)).getStepsDone() > 6 * 94 + 47) {
-                        Thread.sleep(137);
-                        break;
-                    }
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // replaced between the two calls: read it again
-                }
+            if (stepsDone(checkpoint) > 6 * 94 + 47) {
+                Thread.sleep(137);
+                break;
             }
             Thread.sleep(10);
         }

@@ -93,4 +93,20 @@ final class BenchStats {
         }
         return s;
     }
+
+    /**
+     * A memory figure of this process from {@code /proc/self/status}.
+     * @param key The field, e.g. {@code VmRSS} (resident now) or {@code VmHWM} (peak resident).
+     * @return Its value in KiB.
+     * @throws java.io.IOException if the file cannot be read.
+     * @throws IllegalStateException if the field is missing (not Linux).
+     */
+    static long statusKiB(String key) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith(key + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no " + key + " in /proc/self/status");
+    }
 }

@@ -32,8 +32,6 @@ import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.math.optimisers.SGD;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,15 +60,6 @@ import java.util.Locale;
 public final class SwaOverhead {
 
     private SwaOverhead() {}
-
-    private static long vmHwmKiB() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
-    }
 
     static NetworkTrainer<Label, ?> trainer(String method, NetworkFactory network, int epochs, int spe, int threads) {
         Recipes recipes = new Recipes(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
@@ -108,7 +97,7 @@ public final class SwaOverhead {
             org.tribuo.Model<Label> model = trainer(method, network, epochs, spe, threads).train(train);
             int networks = model instanceof org.tribuo.ensemble.EnsembleModel
                     ? ((org.tribuo.ensemble.EnsembleModel<Label>) model).getNumModels() : 1;
-            System.out.printf(Locale.ROOT, "RESULT method=%s peak_rss_kib=%d networks=%d%n", method, vmHwmKiB(), networks);
+            System.out.printf(Locale.ROOT, "RESULT method=%s peak_rss_kib=%d networks=%d%n", method, BenchStats.statusKiB("VmHWM"), networks);
             return;
         }
         if (mode.equals("updates")) {

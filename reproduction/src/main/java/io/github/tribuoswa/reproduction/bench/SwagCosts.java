@@ -24,8 +24,6 @@ import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,15 +59,6 @@ public final class SwagCosts {
 
     private SwagCosts() {}
 
-    private static long residentKiB() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
 
 
     /** The posterior holding K deviations against K + 2 copies, as resident memory. */
@@ -80,20 +69,20 @@ public final class SwagCosts {
             Block block = model.newNetwork(m);
             NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(model.weights(), block));
             long parameters = NetworkWeights.size(block, NetworkWeights.Selection.TRAINABLE);
-            long before = residentKiB();
+            long before = BenchStats.statusKiB("VmRSS");
             long posteriorKiB;
             try (SwagPosterior posterior = new SwagPosterior(rank, DeviceAverage.Precision.FLOAT32)) {
                 for (int i = 0; i < rank + 2; i++) {
                     posterior.collect(block);
                 }
-                posteriorKiB = residentKiB() - before;
+                posteriorKiB = BenchStats.statusKiB("VmRSS") - before;
             }
-            before = residentKiB();
+            before = BenchStats.statusKiB("VmRSS");
             List<DeviceWeights> copies = new ArrayList<>();
             for (int i = 0; i < rank + 2; i++) {
                 copies.add(DeviceWeights.copyOf(block, NetworkWeights.Selection.TRAINABLE));
             }
-            long copiesKiB = residentKiB() - before;
+            long copiesKiB = BenchStats.statusKiB("VmRSS") - before;
             copies.forEach(DeviceWeights::close);
             System.out.printf(Locale.ROOT, "data: %s, %d trainable parameters (float32), K = %d%n", recipes.network(), parameters, rank);
             System.out.printf(Locale.ROOT, "RESULT parameters=%d copy_kib=%.1f arrays_kib=%.1f%n", parameters, 4 * parameters / 1024.0,
