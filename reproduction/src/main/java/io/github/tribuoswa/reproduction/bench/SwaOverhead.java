@@ -44,7 +44,7 @@ import java.util.Locale;
  *   SWA/SGD ratio; then the cost of one SWA average update (reading the weights and updating
  *   the running mean) against one training step.</li>
  *   <li>{@code --mode updates}: what the averages cost on the network's device: the median step
- *   of SGD runs, and on the trained network one SWA update (the finiteness check and
+ *   of SGD runs, and on the trained network one SWA update (the weight check, finite and within weightBound, and
  *   G &larr; G + w), one EMA update (check, G &larr; δG + w, BatchNorm buffers included, as timm's EMA),
  *   the first wave's host update (read the weights, average in double precision) and a plain
  *   device copy of the same weights; then SGD against EMA every step, wall time in ABBA pairs.</li>

@@ -40,7 +40,7 @@ import java.util.Random;
  *   run with {@code -Xms} = {@code -Xmx} and {@code -XX:+AlwaysPreTouch}, and
  *   {@code MALLOC_MMAP_THRESHOLD_=65536} (every array its own mapping), as
  *   {@code scripts/bench/benchmark-swag.sh} does.</li>
- *   <li>The rest ({@code --mode time}, the default): time of one collection (the listener's finiteness check and {@link SwagPosterior#collect})
+ *   <li>The rest ({@code --mode time}, the default): time of one collection (the listener's weight check and {@link SwagPosterior#collect})
  *   against one training step (a run of SGD epochs divided by its steps), in ABBA order.</li>
  *   <li>Prediction of the test set by the model of S samples ({@link BatchedEnsembleModel}) against
  *   one of its members, ABBA, medians; and the cost of making the model: one sample drawn on
