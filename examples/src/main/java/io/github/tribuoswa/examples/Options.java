@@ -43,6 +43,67 @@ public final class Options {
     }
 
     /**
+     * The body of a command-line program.
+     */
+    @FunctionalInterface
+    public interface Program {
+        /**
+         * Runs the program.
+         * @throws Exception if it fails.
+         */
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a program's main method the way every example does: {@code --help} (or {@code -h})
+     * prints the usage; an {@link IllegalArgumentException} (a bad option or value) is one line on
+     * standard error and exit code 2, with no stack trace.
+     * @param program The program's name, for the message.
+     * @param args The command line.
+     * @param usage The usage line.
+     * @param body The program.
+     * @throws Exception if the program fails otherwise.
+     */
+    public static void main(String program, String[] args, String usage, Program body) throws Exception {
+        if (wantsHelp(args)) {
+            System.out.println("usage: " + usage);
+            return;
+        }
+        try {
+            body.run();
+        } catch (IllegalArgumentException e) {
+            System.err.println(program + ": " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /**
+     * Whether the command line asks for help ({@code --help} or {@code -h} anywhere).
+     * @param args The command line.
+     * @return True to print the usage and stop.
+     */
+    public static boolean wantsHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checks that a real option is finite and positive.
+     * @param name The option.
+     * @param value Its value.
+     * @throws IllegalArgumentException naming the option and the allowed range otherwise.
+     */
+    public void requirePositive(String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("--" + name + " = " + value + " is out of range; allowed: a finite real > 0");
+        }
+    }
+
+    /**
      * A text option.
      * @param name The option.
      * @param otherwise Its default.

@@ -38,15 +38,28 @@ public final class SgdSwaFge {
 
     private SgdSwaFge() {}
 
+    /** The usage line of the main job. */
+    static final String USAGE = "SgdSwaFge [--data embedded|full|DIR] [--network cnn|mlp|vgg16bn|preresnet20|wrn16-2] [--epochs E >= 4] "
+            + "[--lr A0 > 0] [--swa-lr A > 0] [--batch B >= 1] [--threads T >= 0] [--seed S]";
+
+    /**
+     * Runs the comparison from the command line: a bad option is one line on standard error and
+     * exit code 2 (no stack trace); {@code --help} prints the usage.
+     * @param args See the class documentation.
+     * @throws Exception if the data cannot be read or a run fails.
+     */
+    public static void main(String[] args) throws Exception {
+        Options.main("SgdSwaFge", args, USAGE, () -> run(args));
+    }
+
     /**
      * Runs the comparison.
      * @param args See the class documentation.
-     * @throws Exception if the data cannot be read.
+     * @throws IllegalArgumentException naming the option and its allowed values if one is bad.
+     * @throws Exception if the data cannot be read or a run fails.
      */
-    public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args, "SgdSwaFge [--data embedded|full|DIR] [--network cnn|mlp|vgg16bn|preresnet20|wrn16-2] [--epochs E] "
-                + "[--lr A0] [--swa-lr A] [--batch B] [--threads T] [--seed S]",
-                "data", "network", "epochs", "lr", "swa-lr", "batch", "threads", "seed");
+    public static void run(String[] args) throws Exception {
+        Options o = Options.parse(args, USAGE, "data", "network", "epochs", "lr", "swa-lr", "batch", "threads", "seed");
         String data = o.get("data", FashionMnist.EMBEDDED);
         String networkName = o.get("network", "cnn");
         int epochs = o.getInt("epochs", 10);
@@ -56,8 +69,18 @@ public final class SgdSwaFge {
         int threads = o.getInt("threads", 2);
         long seed = o.getLong("seed", 1L);
         if (epochs < 4) {
-            throw new IllegalArgumentException("epochs = " + epochs + " is out of range; allowed: integer >= 4");
+            throw new IllegalArgumentException("--epochs = " + epochs + " is out of range; allowed: integer >= 4 (SWA and FGE take the last "
+                    + "quarter of the budget, at least one epoch)");
         }
+        o.requirePositive("lr", lr);
+        o.requirePositive("swa-lr", swaLr);
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch = " + batch + " is out of range; allowed: integer >= 1");
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads = " + threads + " is out of range; allowed: integer >= 0 (0: one per core)");
+        }
+        TrainNetwork.network(networkName); // an unknown network fails here, before the data is read
         Path dir = FashionMnist.resolve(data);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);

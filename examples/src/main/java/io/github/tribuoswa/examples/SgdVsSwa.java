@@ -50,13 +50,26 @@ public final class SgdVsSwa {
      */
     record Result(String method, double accuracy, double nll, double seconds) {}
 
+    /** The usage line. */
+    static final String USAGE = "SgdVsSwa [--data embedded|DIR] [--epochs E] [--lr A0] [--swa-lr A] [--cycles-per-epoch K] [--seed S]";
+
     /**
-     * Runs the comparison.
+     * Runs the program from the command line: {@code --help} prints the usage, a bad option is one
+     * line and exit code 2.
      * @param args See the class documentation.
-     * @throws IOException if the data cannot be read.
+     * @throws Exception if it fails otherwise.
      */
-    public static void main(String[] args) throws IOException {
-        Options o = Options.parse(args, "SgdVsSwa [--data embedded|DIR] [--epochs E] [--lr A0] [--swa-lr A] [--cycles-per-epoch K] [--seed S]",
+    public static void main(String[] args) throws Exception {
+        Options.main("SgdVsSwa", args, USAGE, () -> run(args));
+    }
+
+    /**
+     * Runs the program.
+     * @param args See the class documentation.
+     * @throws IOException if it fails.
+     */
+    static void run(String[] args) throws IOException {
+        Options o = Options.parse(args, USAGE,
                 "data", "epochs", "lr", "swa-lr", "cycles-per-epoch", "seed");
         String data = o.get("data", null);
         int epochs = o.getInt("epochs", 10);

@@ -56,14 +56,27 @@ public final class TrainNetwork {
         }
     }
 
+    /** The usage line. */
+    static final String USAGE = "TrainNetwork [--network mlp|cnn|vgg16|vgg16bn|preresnet8|preresnet20|wrn16-2] "
+                + "[--data embedded|DIR] [--epochs E] [--batch B] [--lr A0] [--threads T] [--device auto|cpu|gpu] [--save FILE]";
+
     /**
-     * Runs the example.
+     * Runs the program from the command line: {@code --help} prints the usage, a bad option is one
+     * line and exit code 2.
      * @param args See the class documentation.
-     * @throws Exception if the data cannot be read or the model written.
+     * @throws Exception if it fails otherwise.
      */
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args, "TrainNetwork [--network mlp|cnn|vgg16|vgg16bn|preresnet8|preresnet20|wrn16-2] "
-                + "[--data embedded|DIR] [--epochs E] [--batch B] [--lr A0] [--threads T] [--device auto|cpu|gpu] [--save FILE]",
+        Options.main("TrainNetwork", args, USAGE, () -> run(args));
+    }
+
+    /**
+     * Runs the program.
+     * @param args See the class documentation.
+     * @throws Exception if it fails.
+     */
+    static void run(String[] args) throws Exception {
+        Options o = Options.parse(args, USAGE,
                 "network", "data", "epochs", "batch", "lr", "threads", "device", "save");
         String networkName = o.get("network", "mlp");
         String data = o.get("data", FashionMnist.EMBEDDED);
