@@ -110,8 +110,9 @@ public final class FGETrainer<T extends Output<T>> extends PhasedTrainer<T, Batc
     }
 
     @Override
-    protected long firstCollection(long cycleSteps) {
-        return cycleSteps / 2; // the first mid-point
+    protected long collectionsIn(long phaseSteps, long cycleSteps) {
+        // snapshots at the mid-points c/2, c/2 + c, ...
+        return phaseSteps < cycleSteps / 2 ? 0 : (phaseSteps - cycleSteps / 2) / cycleSteps + 1;
     }
 
     @Override

@@ -69,25 +69,37 @@ public abstract class PhasedTrainer<T extends Output<T>, M extends Model<T>> ext
         LearningRateSchedule phase = cycleUnit == CycleUnit.EPOCHS
                 ? phaseSchedule.withCycleLength(cycleUnit.steps(Math.max(1, phaseSchedule.cycleLength()), stepsPerEpoch)) : phaseSchedule;
         long phaseSteps = (long) (epochs - phaseStart) * stepsPerEpoch;
-        long first = firstCollection(Math.max(1, phase.cycleLength()));
-        if (first > phaseSteps) {
-            throw Checks.outOfRange(this, "phaseSchedule", phaseSchedule + " in " + cycleUnit + " (a cycle of " + Math.max(1, phase.cycleLength())
-                    + " steps, its first " + method() + " collection " + first + " steps into the phase)", "a cycle whose first collection falls "
-                    + "within the phase of (epochs - phaseStart) x steps per epoch = (" + epochs + " - " + phaseStart + ") x " + stepsPerEpoch
-                    + " = " + phaseSteps + " steps; shorten the cycle, lower phaseStart or raise epochs");
+        long cycle = Math.max(1, phase.cycleLength());
+        long got = collectionsIn(phaseSteps, cycle);
+        long need = collectionsNeeded();
+        if (got < need) {
+            throw Checks.outOfRange(this, "phaseSchedule", phaseSchedule + " in " + cycleUnit + " (a cycle of " + cycle + " steps: "
+                    + got + " " + method() + " collection(s) after the phase's start, the method needs " + need + ")", "a cycle short enough "
+                    + "for " + need + " collection(s) within the phase of (epochs - phaseStart) x steps per epoch = (" + epochs + " - "
+                    + phaseStart + ") x " + stepsPerEpoch + " = " + phaseSteps + " steps; shorten the cycle, lower phaseStart or raise epochs");
         }
         return new PhasedSchedule(schedule, (long) phaseStart * stepsPerEpoch, phase);
     }
 
     /**
-     * How many steps into the phase the method's first collection after the phase's start
-     * falls, for a cycle of c steps: c (a cycle's end, SWA and SWAG) unless the method says
-     * otherwise. A run whose phase is shorter is refused before training.
+     * How many collections the method makes after the phase's start in a phase of this many
+     * steps with cycles of c steps: its cycle ends (SWA and SWAG) unless the method says
+     * otherwise. ŵ, taken at the start, is not counted.
+     * @param phaseSteps The phase's steps.
      * @param cycleSteps c.
-     * @return The steps.
+     * @return The collections.
      */
-    protected long firstCollection(long cycleSteps) {
-        return cycleSteps;
+    protected long collectionsIn(long phaseSteps, long cycleSteps) {
+        return phaseSteps / cycleSteps;
+    }
+
+    /**
+     * How many collections after the phase's start the method needs (1 unless it says
+     * otherwise); a run whose phase holds fewer is refused before training.
+     * @return The collections.
+     */
+    protected long collectionsNeeded() {
+        return 1;
     }
 
     /**

@@ -122,6 +122,12 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
     }
 
     @Override
+    protected long collectionsNeeded() {
+        // the low-rank part needs two deviations; w-hat is one collection when it is counted
+        return covariance == SwagPosterior.Covariance.LOW_RANK && !countStartWeights ? 2 : 1;
+    }
+
+    @Override
     protected String method() {
         return "swag";
     }
@@ -179,6 +185,36 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
          */
         public Builder<T> covarianceScale(double scale) {
             trainer().covarianceScale = scale;
+            return this;
+        }
+
+        /**
+         * Whether ŵ, the weights when the phase starts, is the first collection (default true).
+         * @param count True to count it.
+         * @return this.
+         */
+        public Builder<T> countStartWeights(boolean count) {
+            trainer().countStartWeights = count;
+            return this;
+        }
+
+        /**
+         * The floor of the diagonal variance (default 10⁻³⁰).
+         * @param floor &ge; 0.
+         * @return this.
+         */
+        public Builder<T> varianceFloor(double floor) {
+            trainer().varianceFloor = floor;
+            return this;
+        }
+
+        /**
+         * The type of the moments on the network's device (default FLOAT32).
+         * @param precision FLOAT32 or FLOAT64.
+         * @return this.
+         */
+        public Builder<T> averagePrecision(DeviceAverage.Precision precision) {
+            trainer().averagePrecision = precision;
             return this;
         }
 

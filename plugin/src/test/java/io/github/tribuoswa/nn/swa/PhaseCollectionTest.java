@@ -43,7 +43,7 @@ public class PhaseCollectionTest {
                 .phaseSchedule(new CyclicSchedule(0.05, 0.01, 2)).cycleUnit(CycleUnit.EPOCHS).seed(1L).device("cpu").intraOpThreads(1)
                 .checkpointDirectory(dir.toString()).build();
         PropertyException e = assertThrows(PropertyException.class, () -> t.train(DATA));
-        assertTrue(e.getMessage().contains("phaseSchedule = ") && e.getMessage().contains("a cycle of 10 steps")
+        assertTrue(e.getMessage().contains("phaseSchedule = ") && e.getMessage().contains("a cycle of 10 steps: 0 swa collection(s)")
                 && e.getMessage().contains("(4 - 3) x 5 = 5 steps"), e.getMessage());
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count(), "refused before training: no checkpoint");
@@ -65,7 +65,25 @@ public class PhaseCollectionTest {
                 .phaseSchedule(new TriangularSchedule(0.05, 0.005, 12)).cycleUnit(CycleUnit.ITERATIONS).seed(1L).device("cpu")
                 .intraOpThreads(1).build();
         PropertyException e = assertThrows(PropertyException.class, () -> t.train(DATA));
-        assertTrue(e.getMessage().contains("its first fge collection 6 steps into the phase") && e.getMessage().contains("= 5 steps"),
+        assertTrue(e.getMessage().contains("a cycle of 12 steps: 0 fge collection(s)") && e.getMessage().contains("= 5 steps"),
                 e.getMessage());
+        // a cycle of 10 steps has its first mid-point at step 5: accepted
+        FGETrainer<Label> fits = FGETrainer.builder(mlp(), new DenseConverter(), new LabelConverter()).epochs(4).batchSize(32)
+                .optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0)).schedule(new ConstantSchedule(0.05)).phaseStart(3)
+                .phaseSchedule(new TriangularSchedule(0.05, 0.005, 10)).cycleUnit(CycleUnit.ITERATIONS).seed(1L).device("cpu")
+                .intraOpThreads(1).build();
+        fits.setProgressBar(false);
+        assertEquals(1, fits.train(DATA).getNumModels());
+    }
+
+    @Test
+    public void swagWithoutItsStartWeightsNeedsTwoCollectionsForItsLowRankPart() {
+        // the phase (5 steps) holds one cycle end; without w-hat that is one deviation, too few for the low-rank part
+        SWAGTrainer<Label> t = SWAGTrainer.builder(mlp(), new DenseConverter(), new LabelConverter()).epochs(4).batchSize(32)
+                .optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0)).schedule(new ConstantSchedule(0.05)).phaseStart(3)
+                .phaseSchedule(new CyclicSchedule(0.05, 0.05, 5)).cycleUnit(CycleUnit.ITERATIONS).countStartWeights(false).samples(2)
+                .seed(1L).device("cpu").intraOpThreads(1).build();
+        PropertyException e = assertThrows(PropertyException.class, () -> t.train(DATA));
+        assertTrue(e.getMessage().contains("1 swag collection(s) after the phase's start, the method needs 2"), e.getMessage());
     }
 }
