@@ -67,8 +67,8 @@ def targets(by, network):
     outside, checked = [], 0
     for m in METHODS:
         a, b = by.get((network, m, "djl")), by.get((network, m, "pytorch"))
-        if not a or not b:
-            continue
+        if not a or not b or len(a) < 2 or len(b) < 2:
+            continue  # a spread needs at least two seeds on each side
         for name, what, scale, decimals in SPREAD:
             checked += 1
             d, s = mean(a, name) - mean(b, name), pooled(a, b, name)
