@@ -98,10 +98,20 @@ record DataSpec(String kind, String first, String second) {
     }
 
     private static Path existing(String option, String file) {
-        Path p = Path.of(file);
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException(option + ": " + file + " is not a readable file");
+        return requireFile(option, Path.of(file));
+    }
+
+    /**
+     * The file an option names, if it is a readable file.
+     * @param option The option, for the message.
+     * @param file The file.
+     * @return The file.
+     * @throws IllegalArgumentException naming the option and the file otherwise.
+     */
+    static Path requireFile(String option, Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException(option + " = " + file + " is not a readable file");
         }
-        return p;
+        return file;
     }
 }

@@ -19,7 +19,6 @@ import picocli.CommandLine.Unmatched;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,9 +160,7 @@ public final class TribuoSwaCli implements Runnable {
         @Override
         @SuppressWarnings("unchecked")
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(config)) {
-                throw new IllegalArgumentException("--config = " + config + " is not a readable file");
-            }
+            DataSpec.requireFile("--config", config);
             DataSpec trainData = DataSpec.parse("--train", train);
             DataSpec testData = test == null ? null : DataSpec.parse("--test", test);
             ConfigurationManager cm = new ConfigurationManager(config.toString());
@@ -214,9 +211,7 @@ public final class TribuoSwaCli implements Runnable {
         @Override
         @SuppressWarnings("unchecked")
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(model)) {
-                throw new IllegalArgumentException("--model = " + model + " is not a readable file");
-            }
+            DataSpec.requireFile("--model", model);
             DataSpec testData = DataSpec.parse("--test", test);
             Model<?> m = ModelFiles.load(model, Model.class);
             if (!m.validate(Label.class)) {
