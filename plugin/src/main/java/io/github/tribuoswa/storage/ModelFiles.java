@@ -31,6 +31,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one way to save and load a model file, in Tribuo's protobuf form or with Java
@@ -93,10 +94,9 @@ public final class ModelFiles {
             "tribuoswa.DJLModelProto.model_data", ModelDataProto.getDescriptor(),
             "tribuoswa.TemperatureScaledModelProto.model_data", ModelDataProto.getDescriptor(),
             "tribuoswa.TemperatureScaledModelProto.inner", ModelProto.getDescriptor());
-    private static final Map<String, Class<?>> COMPONENT_BYTES = Map.of(
-            "tribuoswa.DJLModelProto.network", Object.class,
-            "tribuoswa.DJLModelProto.feature_converter", Object.class,
-            "tribuoswa.DJLModelProto.output_converter", Object.class);
+    // byte fields of the plugin's messages that hold a component's OLCUT configuration
+    private static final Set<String> COMPONENT_BYTES = Set.of("tribuoswa.DJLModelProto.network", "tribuoswa.DJLModelProto.feature_converter",
+            "tribuoswa.DJLModelProto.output_converter");
 
     /**
      * The format of a model file.
@@ -257,7 +257,7 @@ public final class ModelFiles {
                     if (nested != null) {
                         boolean isModel = nested.getFullName().equals(ModelProto.getDescriptor().getFullName());
                         checkClasses(DynamicMessage.parseFrom(nested, bytes), at, isModel ? Model.class : ProtoSerializable.class);
-                    } else if (COMPONENT_BYTES.containsKey(f.getFullName())) {
+                    } else if (COMPONENT_BYTES.contains(f.getFullName())) {
                         ComponentCodec.check(bytes.toByteArray(), com.oracle.labs.mlrg.olcut.config.Configurable.class, at);
                     }
                 }
