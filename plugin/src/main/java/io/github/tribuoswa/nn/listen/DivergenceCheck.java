@@ -73,9 +73,10 @@ public final class DivergenceCheck extends TrainingListenerAdapter implements St
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException("Training diverged: the loss is " + loss + " at " + where() + "; the step was not applied");
             }
-            if (firstEpochCount > 0 && loss > factor * (firstEpochSum / firstEpochCount)) {
+            double reference = firstEpochCount > 0 ? firstEpochSum / firstEpochCount : 0;
+            if (reference > 0 && loss > factor * reference) { // a reference of 0 (a perfect first epoch) bounds nothing
                 throw new IllegalStateException(String.format(Locale.ROOT, "Training diverged: the loss %s at %s is more than divergenceFactor = %s "
-                        + "times the first epoch's mean loss %s; the step was not applied", loss, where(), factor, firstEpochSum / firstEpochCount));
+                        + "times the first epoch's mean loss %s; the step was not applied", loss, where(), factor, reference));
             }
             if (iteration <= stepsPerEpoch) {
                 firstEpochSum += loss;
