@@ -22,6 +22,9 @@ The recipes are the plugin's (io.github.tribuoswa.examples.Recipes, Uncertainty)
   the mean of their softmax probabilities.
 - MultiSWAG (Wilson & Izmailov 2020): 3 SWAG runs with their own seeds, 10 samples each, one
   mixture.
+SWA, SWAG-Diagonal and SWAG of one seed follow the same trajectory, so it is trained once and
+kept for the three (identical rows to three separate runs: checked on mlp:5); each row's wall_s
+includes the shared run.
 
 Temperature scaling divides the log-probabilities of each prediction by T (for one network the
 same as its logits), T minimising the validation NLL (a golden-section search on log(1/T) in
@@ -187,18 +190,36 @@ def main():
         train(model, x, y, epochs, lambda i: first(i) if i <= s0 else SWA_LR, seed, BATCH, on_step)
         return model
 
-    def swag_members(name, seed, epochs, s0, samples, low_rank):
-        holder = {}
+    trajectories = {}
 
-        def collect(model):
-            if "swag" not in holder:
-                holder["swag"] = Swag(model, MAX_RANK)
-            holder["swag"].collect(model)
-        model = run_swa_like(name, seed, epochs, s0, collect)
+    def swa_trajectory(name, seed, epochs, s0):
+        """SWA's run once per (network, seed, epochs): SWA, SWAG-Diagonal and SWAG follow the same
+        trajectory (same seed, schedule and collection points), so one run feeds swa_utils' average and
+        the SWAG moments; returns (final model, AveragedModel, Swag, seconds the run took), kept for the
+        methods of the same seed (SWAG's sampling works on a copy of the final model)."""
+        key = (name, seed, epochs)
+        if key not in trajectories:
+            trajectories.clear()
+            holder = {}
+            t0 = time.perf_counter()
+
+            def collect(model):
+                if "avg" not in holder:
+                    holder["avg"] = swa_utils.AveragedModel(model)
+                    holder["swag"] = Swag(model, MAX_RANK)
+                holder["avg"].update_parameters(model)
+                holder["swag"].collect(model)
+            model = run_swa_like(name, seed, epochs, s0, collect)
+            trajectories[key] = (model, holder["avg"], holder["swag"], time.perf_counter() - t0)
+        return trajectories[key]
+
+    def swag_members(name, seed, epochs, s0, samples, low_rank):
+        final, _, swag, _ = swa_trajectory(name, seed, epochs, s0)
+        model = copy.deepcopy(final)
         gen = torch.Generator().manual_seed(seed)
         members = []
         for _ in range(samples):
-            holder["swag"].sample(model, gen, low_rank)
+            swag.sample(model, gen, low_rank)
             swa_utils.update_bn(bn_batches, model)
             members.append(copy.deepcopy(model))
         return members
@@ -211,14 +232,7 @@ def main():
             train(model, x, y, epochs, baseline(LR, epochs * spe), seed, BATCH)
             return [model]
         if method == "SWA":
-            holder = {}
-
-            def collect(model):
-                if "avg" not in holder:
-                    holder["avg"] = swa_utils.AveragedModel(model)
-                holder["avg"].update_parameters(model)
-            run_swa_like(name, seed, epochs, s0, collect)
-            avg = holder["avg"].module
+            avg = copy.deepcopy(swa_trajectory(name, seed, epochs, s0)[1].module)
             swa_utils.update_bn(bn_batches, avg)
             return [avg]
         if method == "FGE":
@@ -246,9 +260,12 @@ def main():
             for method in methods:
                 if (name, str(seed), method) in done:
                     continue
+                reused = method in ("SWA", "SWAG-Diagonal", "SWAG") and (name, seed, epochs) in trajectories
                 t0 = time.perf_counter()
                 members = members_of(method, name, seed, epochs)
                 wall = time.perf_counter() - t0
+                if reused:  # the shared run counts for every method it made (wall_s: the time to make the model)
+                    wall += trajectories[(name, seed, epochs)][3]
                 p_test = (sum(probabilities(m, xt) for m in members) / len(members)).double().numpy()
                 p_val = (sum(probabilities(m, xv) for m in members) / len(members)).double().numpy()
                 acc, nll, brier, ece, mce = calibration(p_test, yt)
