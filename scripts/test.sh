@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of tribuo-swa: unit tests (surefire), integration tests (failsafe), and a
 # check that DJL training needs no network at run time.
-# Installs what the integration tests need first: real Fashion-MNIST from Debian's
-# dataset-fashion-mnist package.
+# Installs what the tests need first: real Fashion-MNIST from Debian's dataset-fashion-mnist
+# package, and the tabular data sets (diabetes, breast cancer) that python3-sklearn ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] \
+    || [ ! -f /usr/lib/python3/dist-packages/sklearn/datasets/data/diabetes_data_raw.csv.gz ]; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y dataset-fashion-mnist
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends dataset-fashion-mnist python3-sklearn
 fi
 
 mvn -B clean install "$@"

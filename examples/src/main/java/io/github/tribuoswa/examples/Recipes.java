@@ -2,8 +2,10 @@ package io.github.tribuoswa.examples;
 
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.core.SwagPosterior;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
@@ -14,11 +16,13 @@ import io.github.tribuoswa.nn.swa.SWATrainer;
 import io.github.tribuoswa.schedule.BaselineSchedule;
 import io.github.tribuoswa.schedule.CyclicSchedule;
 import io.github.tribuoswa.schedule.TriangularSchedule;
+import org.tribuo.Output;
 import org.tribuo.classification.Label;
 import org.tribuo.math.optimisers.SGD;
 
 /**
- * The papers' three methods on Fashion-MNIST images, as the examples and harnesses run them:
+ * The papers' methods as the examples and harnesses run them, on Fashion-MNIST images
+ * ({@link #images}) or any data the converters read (tabular data: a {@code DenseConverter}):
  * SGD with momentum 0.9 and weight decay 5e-4 throughout.
  * <ul>
  *   <li>SGD: the baseline schedule over the run (α0 for half of it, a linear decay to 1% of
@@ -30,6 +34,8 @@ import org.tribuo.math.optimisers.SGD;
  *   and {@code fgeRatio} of it, a snapshot at every cycle's mid-point.</li>
  * </ul>
  * @param network The network.
+ * @param features The feature converter.
+ * @param outputs The output converter.
  * @param lr α0 of the SGD schedule.
  * @param swaLr The SWA rate (FGE's α1).
  * @param fgeRatio FGE's α2 / α1.
@@ -37,11 +43,27 @@ import org.tribuo.math.optimisers.SGD;
  * @param seed The seed.
  * @param threads PyTorch intra-op threads.
  * @param device The device.
+ * @param <T> The output type.
  */
-public record Recipes(NetworkFactory network, double lr, double swaLr, double fgeRatio, int batch, long seed, int threads, String device) {
+public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConverter features, OutputConverter<T> outputs, double lr,
+                                           double swaLr, double fgeRatio, int batch, long seed, int threads, String device) {
 
-    private static ImageConverter images() {
-        return new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE);
+    /**
+     * The recipes for Fashion-MNIST images (28&times;28, one channel) and labels.
+     * @param network The network.
+     * @param lr α0 of the SGD schedule.
+     * @param swaLr The SWA rate (FGE's α1).
+     * @param fgeRatio FGE's α2 / α1.
+     * @param batch The batch size.
+     * @param seed The seed.
+     * @param threads PyTorch intra-op threads.
+     * @param device The device.
+     * @return The recipes.
+     */
+    public static Recipes<Label> images(NetworkFactory network, double lr, double swaLr, double fgeRatio, int batch, long seed, int threads,
+                                        String device) {
+        return new Recipes<>(network, new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE), new LabelConverter(), lr, swaLr, fgeRatio,
+                batch, seed, threads, device);
     }
 
     private static SGDFactory momentum() {
@@ -63,8 +85,8 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      * @param stepsPerEpoch Steps per epoch.
      * @return The trainer.
      */
-    public DJLTrainer<Label> sgd(int epochs, int stepsPerEpoch) {
-        return DJLTrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+    public DJLTrainer<T> sgd(int epochs, int stepsPerEpoch) {
+        return DJLTrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
                 .schedule(new BaselineSchedule(lr, (long) epochs * stepsPerEpoch)).seed(seed).device(device).intraOpThreads(threads).build();
     }
 
@@ -80,8 +102,8 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      * @param cycleSteps Steps between averages.
      * @return The trainer.
      */
-    public SWATrainer<Label> swa(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
-        return SWATrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+    public SWATrainer<T> swa(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
+        return SWATrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new CyclicSchedule(swaLr, swaLr, cycleSteps))
                 .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
     }
@@ -94,8 +116,8 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      * @param cycleSteps The cycle length in steps (even).
      * @return The trainer.
      */
-    public FGETrainer<Label> fge(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
-        return FGETrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+    public FGETrainer<T> fge(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
+        return FGETrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start)
                 .phaseSchedule(new TriangularSchedule(swaLr, swaLr * fgeRatio, cycleSteps))
                 .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
@@ -113,9 +135,9 @@ public record Recipes(NetworkFactory network, double lr, double swaLr, double fg
      * @param covariance LOW_RANK or DIAGONAL.
      * @return The trainer.
      */
-    public SWAGTrainer<Label> swag(int epochs, int start, int stepsPerEpoch, int cycleSteps, int samples, int maxRank,
+    public SWAGTrainer<T> swag(int epochs, int start, int stepsPerEpoch, int cycleSteps, int samples, int maxRank,
                                    SwagPosterior.Covariance covariance) {
-        return SWAGTrainer.builder(network, images(), new LabelConverter()).epochs(epochs).batchSize(batch).optimiser(momentum())
+        return SWAGTrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new CyclicSchedule(swaLr, swaLr, cycleSteps))
                 .cycleUnit(CycleUnit.ITERATIONS).samples(samples).maxRank(maxRank).covariance(covariance).sampleSeed(seed)
                 .seed(seed).device(device).intraOpThreads(threads).build();

@@ -85,7 +85,7 @@ public final class SgdSwaFge {
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
         NetworkFactory network = TrainNetwork.network(networkName);
-        Recipes recipes = new Recipes(network, lr, swaLr, 0.1, batch, seed, threads, "auto");
+        Recipes<Label> recipes = Recipes.images(network, lr, swaLr, 0.1, batch, seed, threads, "auto");
         int stepsPerEpoch = recipes.stepsPerEpoch(train.size());
         int swaStart = (int) Math.round(0.75 * epochs);
         long budget = (long) epochs * stepsPerEpoch;

@@ -47,8 +47,9 @@ import java.util.Optional;
 
 /**
  * A Tribuo model backed by a DJL network: the network's factory (its configuration, not code),
- * its weights, the feature and output converters and the optional standardisation statistics.
- * Immutable.
+ * its weights, the feature and output converters and the optional standardisation statistics
+ * of the inputs and (regression) of the targets: with targets standardised the network
+ * predicts standardised values and the model maps them back to the targets' units. Immutable.
  * <p>
  * Predictions run in batches on a network built lazily on the model's device and shared by all
  * threads: each call creates its arrays in its own sub-manager, so concurrent predictions are
@@ -83,6 +84,7 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
     private final transient int numOutputs;
     private final transient WeightsProto weights;
     private final transient Standardiser standardiser;
+    private final transient Standardiser targetStandardiser;
     private final transient String device;
 
     private transient volatile Loaded loaded;
@@ -112,12 +114,13 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
      * @param outputConverter The output converter.
      * @param inputShape The shape of one example.
      * @param weights The weights (every parameter, in the network's order).
-     * @param standardiser The standardisation, or null.
+     * @param standardiser The standardisation of the inputs, or null.
+     * @param targetStandardiser The standardisation of the targets (regression), or null.
      * @param device The device option ({@code auto}, {@code cpu}, {@code gpu[:N]}).
      */
     DJLModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap, ImmutableOutputInfo<T> outputIDInfo,
                     NetworkFactory network, FeatureConverter featureConverter, OutputConverter<T> outputConverter,
-                    Shape inputShape, WeightsProto weights, Standardiser standardiser, String device) {
+                    Shape inputShape, WeightsProto weights, Standardiser standardiser, Standardiser targetStandardiser, String device) {
         super(name, provenance, featureIDMap, outputIDInfo, outputConverter.generatesProbabilities());
         this.network = network;
         this.featureConverter = featureConverter;
@@ -126,6 +129,11 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
         this.numOutputs = outputConverter.numOutputs(outputIDInfo);
         this.weights = weights;
         this.standardiser = standardiser;
+        if (targetStandardiser != null && targetStandardiser.width() != numOutputs) {
+            throw new IllegalArgumentException("the target standardisation has " + targetStandardiser.width() + " dimensions, the network "
+                    + numOutputs + " outputs");
+        }
+        this.targetStandardiser = targetStandardiser;
         this.device = device;
     }
 
@@ -213,6 +221,9 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
                 standardiser.apply(x);
             }
             float[] y = forward(x, chunk.size());
+            if (targetStandardiser != null) {
+                targetStandardiser.invert(y);
+            }
             for (int i = 0; i < chunk.size(); i++) {
                 out.add(outputConverter.prediction(y, i * numOutputs, outputIDInfo, chunk.get(i)));
             }
@@ -253,6 +264,15 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
     }
 
     /**
+     * The standardisation of the targets (regression with {@code standardiseTargets}): the
+     * network's outputs are standardised values that predictions map back with it.
+     * @return The standardiser, or null.
+     */
+    public Standardiser targetStandardiser() {
+        return targetStandardiser;
+    }
+
+    /**
      * The network factory.
      * @return The factory.
      */
@@ -288,13 +308,13 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
      */
     public DJLModel<T> withWeights(String newName, WeightsProto newWeights) {
         return new DJLModel<>(newName, getProvenance(), featureIDMap, outputIDInfo, network, featureConverter, outputConverter,
-                inputShape, newWeights, standardiser, device);
+                inputShape, newWeights, standardiser, targetStandardiser, device);
     }
 
     @Override
     protected DJLModel<T> copy(String newName, ModelProvenance newProvenance) {
         return new DJLModel<>(newName, newProvenance, featureIDMap, outputIDInfo, network, featureConverter, outputConverter,
-                inputShape, weights, standardiser, device);
+                inputShape, weights, standardiser, targetStandardiser, device);
     }
 
     @Override
@@ -329,6 +349,14 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
             }
             for (float v : standardiser.std()) {
                 b.addStandardiseStd(v);
+            }
+        }
+        if (targetStandardiser != null) {
+            for (float v : targetStandardiser.mean()) {
+                b.addTargetMean(v);
+            }
+            for (float v : targetStandardiser.std()) {
+                b.addTargetStd(v);
             }
         }
         return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(DJLModel.class.getName())
@@ -371,22 +399,36 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
                     + oc.numOutputs((ImmutableOutputInfo) carrier.outputDomain()));
         }
         Shape shape = new Shape(proto.getInputShapeList().stream().mapToLong(Long::longValue).toArray());
-        Standardiser std = null;
-        if (proto.getStandardiseMeanCount() > 0 || proto.getStandardiseStdCount() > 0) {
-            float[] mean = new float[proto.getStandardiseMeanCount()];
-            float[] sd = new float[proto.getStandardiseStdCount()];
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] = proto.getStandardiseMean(i);
-            }
-            for (int i = 0; i < sd.length; i++) {
-                sd[i] = proto.getStandardiseStd(i);
-            }
-            std = new Standardiser(mean, sd);
+        Standardiser std = standardiser(proto.getStandardiseMeanList(), proto.getStandardiseStdList(), "standardise");
+        Standardiser targets = standardiser(proto.getTargetMeanList(), proto.getTargetStdList(), "target");
+        if (std != null && std.width() != shape.size()) {
+            throw new IllegalArgumentException("Corrupt model: " + std.width() + " standardise statistics for inputs of " + shape.size() + " values");
+        }
+        if (targets != null && targets.width() != proto.getNumOutputs()) {
+            throw new IllegalArgumentException("Corrupt model: " + targets.width() + " target statistics for " + proto.getNumOutputs() + " outputs");
         }
         DJLModel<?> model = new DJLModel(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
-                network, fc, oc, shape, proto.getWeights(), std, proto.getDevice());
+                network, fc, oc, shape, proto.getWeights(), std, targets, proto.getDevice());
         model.load(); // validates the weights against the network now, not at the first prediction
         return model;
+    }
+
+    /** The standardisation stored as two lists (none if both are empty); unequal lengths are a corrupt model. */
+    private static Standardiser standardiser(List<Float> mean, List<Float> std, String field) {
+        if (mean.isEmpty() && std.isEmpty()) {
+            return null;
+        }
+        if (mean.size() != std.size()) {
+            throw new IllegalArgumentException("Corrupt model: " + mean.size() + " " + field + "_mean values but " + std.size() + " "
+                    + field + "_std");
+        }
+        float[] m = new float[mean.size()];
+        float[] s = new float[std.size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = mean.get(i);
+            s[i] = std.get(i);
+        }
+        return new Standardiser(m, s);
     }
 
     /**

@@ -62,6 +62,10 @@ public abstract class NetworkConfiguration<T extends Output<T>> implements Confi
     @Config(description = "Standardise each input with the training data's mean and std (stored in the model).")
     protected boolean standardise = false;
 
+    @Config(description = "Standardise each regression target dimension with the training data's mean and std (stored in the model, "
+            + "inverted at prediction), so learning rates do not depend on the targets' units; ignored for classification.")
+    protected boolean standardiseTargets = true;
+
     @Config(description = "Draw a progress bar when a terminal is attached.")
     protected boolean progressBar = true;
 

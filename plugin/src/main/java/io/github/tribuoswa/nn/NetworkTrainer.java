@@ -166,12 +166,22 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         }
         int invocation = run.index();
         long runSeed = run.seed();
+        T anOutput = examples.getOutputInfo().getDomain().iterator().next();
+        if (!outputConverter.outputType().isInstance(anOutput)) {
+            throw new IllegalArgumentException("outputConverter = " + outputConverter + " is for " + outputConverter.outputType().getSimpleName()
+                    + " outputs, but the dataset's outputs are " + anOutput.getClass().getSimpleName()
+                    + "; allowed: a converter of the dataset's output type (LabelConverter for Label, RegressorConverter for Regressor)");
+        }
         List<Example<T>> list = new ArrayList<>(examples.size());
         examples.forEach(list::add);
         DenseData data = DenseData.of(list, featureConverter, outputConverter, examples.getFeatureIDMap(), examples.getOutputIDInfo());
         Standardiser standardiser = standardise ? Standardiser.fit(data) : null;
         if (standardiser != null) {
             standardiser.apply(data.features());
+        }
+        Standardiser targetStandardiser = standardiseTargets && outputConverter.realValuedTargets() ? Standardiser.fitTargets(data) : null;
+        if (targetStandardiser != null) {
+            targetStandardiser.apply(data.targets());
         }
         int stepsPerEpoch = TrainingLoop.stepsPerEpoch(data.size(), batchSize);
         LearningRateSchedule runSchedule = runSchedule(stepsPerEpoch);
@@ -206,7 +216,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                 }
             }
             TrainingRun.Setup<T> setup = new TrainingRun.Setup<>(network, featureConverter, outputConverter, device, batchSize);
-            Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, block,
+            Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, targetStandardiser, block,
                     trainer.getManager(), collectors, trainerProvenance, runProvenance, tel);
             if (!epochModels.isEmpty()) {
                 listeners.add(new EpochModels<>(epochModels, runOf, this::finish, epochs, Math.toIntExact(startStep / stepsPerEpoch)));

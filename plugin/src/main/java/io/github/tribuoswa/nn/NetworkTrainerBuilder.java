@@ -170,6 +170,17 @@ public abstract class NetworkTrainerBuilder<T extends Output<T>, R extends Netwo
     }
 
     /**
+     * Whether to standardise regression targets per dimension with the training data's mean
+     * and std (default true; the model inverts it at prediction; no effect on classification).
+     * @param standardiseTargets Whether to.
+     * @return this.
+     */
+    public B standardiseTargets(boolean standardiseTargets) {
+        trainer().standardiseTargets = standardiseTargets;
+        return self();
+    }
+
+    /**
      * Whether to draw a progress bar on a terminal (default true).
      * @param progressBar Whether to.
      * @return this.

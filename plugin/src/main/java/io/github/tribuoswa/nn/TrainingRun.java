@@ -46,6 +46,7 @@ public final class TrainingRun<T extends Output<T>> {
     private final Dataset<T> dataset;
     private final DenseData data;
     private final Standardiser standardiser;
+    private final Standardiser targetStandardiser;
     private final Block block;
     private final NDManager manager;
     private final List<WeightCollector> collectors;
@@ -53,13 +54,14 @@ public final class TrainingRun<T extends Output<T>> {
     private final Map<String, Provenance> runProvenance;
     private final TelemetryListener telemetry;
 
-    TrainingRun(Setup<T> setup, Dataset<T> dataset, DenseData data, Standardiser standardiser, Block block, NDManager manager,
-                List<WeightCollector> collectors, TrainerProvenance trainerProvenance, Map<String, Provenance> runProvenance,
+    TrainingRun(Setup<T> setup, Dataset<T> dataset, DenseData data, Standardiser standardiser, Standardiser targetStandardiser, Block block,
+                NDManager manager, List<WeightCollector> collectors, TrainerProvenance trainerProvenance, Map<String, Provenance> runProvenance,
                 TelemetryListener telemetry) {
         this.setup = setup;
         this.dataset = dataset;
         this.data = data;
         this.standardiser = standardiser;
+        this.targetStandardiser = targetStandardiser;
         this.block = block;
         this.manager = manager;
         this.collectors = collectors;
@@ -74,7 +76,8 @@ public final class TrainingRun<T extends Output<T>> {
      * @return The run.
      */
     TrainingRun<T> withCollectors(List<WeightCollector> others) {
-        return new TrainingRun<>(setup, dataset, data, standardiser, block, manager, others, trainerProvenance, runProvenance, telemetry);
+        return new TrainingRun<>(setup, dataset, data, standardiser, targetStandardiser, block, manager, others, trainerProvenance, runProvenance,
+                telemetry);
     }
 
     /**
@@ -151,7 +154,8 @@ public final class TrainingRun<T extends Output<T>> {
         ModelProvenance provenance = new ModelProvenance(DJLModel.class.getName(), OffsetDateTime.now(),
                 dataset.getProvenance(), trainerProvenance, runProvenance);
         return new DJLModel<>(name, provenance, dataset.getFeatureIDMap(), dataset.getOutputIDInfo(), setup.network(),
-                setup.featureConverter(), setup.outputConverter(), data.exampleShape(), weights, standardiser, setup.device());
+                setup.featureConverter(), setup.outputConverter(), data.exampleShape(), weights, standardiser, targetStandardiser,
+                setup.device());
     }
 
     /**

@@ -127,7 +127,7 @@ public final class SchedulesFigure {
         } else {
             Files.writeString(csv, HEADER + "\n", StandardCharsets.UTF_8);
         }
-        Recipes recipes = new Recipes(TrainNetwork.network(network), lr, 0.01, 0.05, 128, 1L, threads, "cpu");
+        Recipes<Label> recipes = Recipes.images(TrainNetwork.network(network), lr, 0.01, 0.05, 128, 1L, threads, "cpu");
         int spe = recipes.stepsPerEpoch(train.size());
         if (done.getOrDefault("SGD", 0) < phase) {
             // conventional SGD for B + phase epochs, its epochs B..B+phase on the figure's axis

@@ -236,7 +236,7 @@ public final class Table1 {
             int budget = Integer.parseInt(p[1]);
             for (String s : seeds.split(",")) {
                 long seed = Long.parseLong(s.trim());
-                Recipes recipes = new Recipes(TrainNetwork.network(name), lr, swaLr, fgeRatio, 128, seed, threads, "cpu");
+                Recipes<Label> recipes = Recipes.images(TrainNetwork.network(name), lr, swaLr, fgeRatio, 128, seed, threads, "cpu");
                 int spe = recipes.stepsPerEpoch(train.size());
                 int start = budgetEpochs(0.75, budget);
                 int last = budgetEpochs(BUDGETS[BUDGETS.length - 1], budget);

@@ -51,7 +51,7 @@ public final class Uncertainty {
 
     private Uncertainty() {}
 
-    private static Trainer<Label> trainer(String method, Recipes recipes, int epochs, int spe) {
+    private static Trainer<Label> trainer(String method, Recipes<Label> recipes, int epochs, int spe) {
         int start = (int) Math.round(0.75 * epochs);
         switch (method) {
             case "SGD": return recipes.sgd(epochs, spe);
@@ -129,7 +129,7 @@ public final class Uncertainty {
                     if (done.contains(network + "|" + seed + "|" + method)) {
                         continue;
                     }
-                    Recipes recipes = new Recipes(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, seed, threads, "cpu");
+                    Recipes<Label> recipes = Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, seed, threads, "cpu");
                     Trainer<Label> t = trainer(method, recipes, epochs, recipes.stepsPerEpoch(train.size()));
                     if (t instanceof NetworkTrainer) {
                         ((NetworkTrainer<Label, ?>) t).setProgressBar(false);

@@ -58,6 +58,15 @@ public interface OutputConverter<T extends Output<T>> extends Configurable, Prov
     Prediction<T> prediction(float[] outputs, int offset, ImmutableOutputInfo<T> info, Example<T> example);
 
     /**
+     * Whether the targets are real values on the user's scale (regression), which a trainer
+     * standardises when {@code standardiseTargets} is on; false for class indices.
+     * @return True for regression.
+     */
+    default boolean realValuedTargets() {
+        return false;
+    }
+
+    /**
      * Whether predictions carry probabilities.
      * @return True for classification.
      */

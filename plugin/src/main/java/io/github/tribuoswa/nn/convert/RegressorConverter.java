@@ -12,7 +12,8 @@ import org.tribuo.regression.ensemble.AveragingCombiner;
 /**
  * Regression, any number of dimensions: the network outputs one value per dimension (in the
  * model's dimension-id order) and is trained with squared error (DJL's {@code L2Loss}, ½·mean
- * of the squared differences).
+ * of the squared differences). The trainers standardise the targets per dimension by default
+ * ({@code standardiseTargets}); the model maps the network's outputs back to the targets' units.
  */
 public final class RegressorConverter implements OutputConverter<Regressor> {
 
@@ -57,6 +58,16 @@ public final class RegressorConverter implements OutputConverter<Regressor> {
             values[j] = outputs[offset + j];
         }
         return new Prediction<>(new Regressor(names, values), example.size(), example);
+    }
+
+    /**
+     * Regression targets are real values (standardised by the trainer unless
+     * {@code standardiseTargets} is off).
+     * @return True.
+     */
+    @Override
+    public boolean realValuedTargets() {
+        return true;
     }
 
     @Override

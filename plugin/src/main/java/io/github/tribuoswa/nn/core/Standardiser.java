@@ -1,9 +1,11 @@
 package io.github.tribuoswa.nn.core;
 
 /**
- * Per-input standardisation, x' = (x &minus; mean) / std, with statistics computed on the
- * training data and stored in the model, so prediction applies the same transform.
- * Inputs with zero variance get std 1.
+ * Per-column standardisation, x' = (x &minus; mean) / std, with statistics computed on the
+ * training data and stored in the model, so prediction applies the same transform: of the
+ * inputs ({@link #fit(DenseData)}, {@link #apply}) and of regression targets
+ * ({@link #fitTargets}: the network learns standardised targets, {@link #invert} maps its
+ * outputs back to the targets' units). Columns with zero variance get std 1.
  */
 public final class Standardiser {
 
@@ -34,22 +36,44 @@ public final class Standardiser {
      * @return The standardiser.
      */
     public static Standardiser fit(DenseData data) {
-        int d = data.featureWidth();
-        double[] sum = new double[d];
-        double[] sq = new double[d];
-        float[] x = data.features();
-        for (int i = 0; i < data.size(); i++) {
-            for (int j = 0; j < d; j++) {
-                double v = x[i * d + j];
+        return fit(data.features(), data.size(), data.featureWidth());
+    }
+
+    /**
+     * Computes the statistics of the training targets (regression: one column per dimension).
+     * @param data The data.
+     * @return The standardiser.
+     */
+    public static Standardiser fitTargets(DenseData data) {
+        return fit(data.targets(), data.size(), data.targetWidth());
+    }
+
+    /**
+     * Computes per-column means and (population) standard deviations in double precision.
+     * @param values Rows of {@code width} values, row after row.
+     * @param rows The number of rows (&ge; 1).
+     * @param width The number of columns (&ge; 1).
+     * @return The standardiser.
+     */
+    public static Standardiser fit(float[] values, int rows, int width) {
+        if (rows < 1 || width < 1 || values.length < (long) rows * width) {
+            throw new IllegalArgumentException("rows = " + rows + ", width = " + width + " with " + values.length
+                    + " values; allowed: rows >= 1, width >= 1, rows * width <= values");
+        }
+        double[] sum = new double[width];
+        double[] sq = new double[width];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < width; j++) {
+                double v = values[i * width + j];
                 sum[j] += v;
                 sq[j] += v * v;
             }
         }
-        float[] mean = new float[d];
-        float[] std = new float[d];
-        for (int j = 0; j < d; j++) {
-            double m = sum[j] / data.size();
-            double var = Math.max(0, sq[j] / data.size() - m * m);
+        float[] mean = new float[width];
+        float[] std = new float[width];
+        for (int j = 0; j < width; j++) {
+            double m = sum[j] / rows;
+            double var = Math.max(0, sq[j] / rows - m * m);
             mean[j] = (float) m;
             std[j] = var > 1e-12 ? (float) Math.sqrt(var) : 1f;
         }
@@ -70,6 +94,31 @@ public final class Standardiser {
                 x[i + j] = (x[i + j] - mean[j]) / std[j];
             }
         }
+    }
+
+    /**
+     * Maps standardised values back in place, x = x' &middot; std + mean (a network's outputs
+     * for standardised targets back to the targets' units).
+     * @param x Values, row after row.
+     */
+    public void invert(float[] x) {
+        int d = mean.length;
+        if (x.length % d != 0) {
+            throw new IllegalArgumentException("array length " + x.length + " is not a multiple of " + d);
+        }
+        for (int i = 0; i < x.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                x[i + j] = x[i + j] * std[j] + mean[j];
+            }
+        }
+    }
+
+    /**
+     * The number of columns.
+     * @return The width.
+     */
+    public int width() {
+        return mean.length;
     }
 
     /**

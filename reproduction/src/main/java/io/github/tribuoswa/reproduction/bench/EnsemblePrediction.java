@@ -49,7 +49,7 @@ public final class EnsemblePrediction {
         int runs = o.getInt("runs", 5);
         int threads = o.getInt("threads", 2);
         int tribuo = o.getInt("tribuo", 1000);
-        Recipes recipes = new Recipes(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
+        Recipes<Label> recipes = Recipes.images(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
         int spe = recipes.stepsPerEpoch(train.size());
         var trainer = recipes.fge(4, 2, spe, Recipes.evenSteps(spe, 0.5));
         trainer.setProgressBar(false);

@@ -62,7 +62,7 @@ public final class SwaOverhead {
     private SwaOverhead() {}
 
     static NetworkTrainer<Label, ?> trainer(String method, NetworkFactory network, int epochs, int spe, int threads) {
-        Recipes recipes = new Recipes(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
+        Recipes<Label> recipes = Recipes.images(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
         int swaStart = Math.min(epochs - 1, Math.max(1, (int) Math.round(0.75 * epochs)));
         NetworkTrainer<Label, ?> t;
         switch (method) {

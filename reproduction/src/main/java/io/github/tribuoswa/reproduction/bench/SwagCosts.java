@@ -62,7 +62,7 @@ public final class SwagCosts {
 
 
     /** The posterior holding K deviations against K + 2 copies, as resident memory. */
-    private static void memory(Recipes recipes, int spe, MutableDataset<Label> train, int rank) throws Exception {
+    private static void memory(Recipes<Label> recipes, int spe, MutableDataset<Label> train, int rank) throws Exception {
         var sgd = recipes.sgd(1, spe);
         sgd.setProgressBar(false);
         try (DJLModel<Label> model = sgd.train(train); NDManager m = Engines.pytorch().newBaseManager(ai.djl.Device.cpu())) {
@@ -112,7 +112,7 @@ public final class SwagCosts {
             throw new IllegalArgumentException("rank = " + rank + ", samples = " + samples + ", runs = " + runs
                     + " are out of range; allowed: integers >= 1");
         }
-        Recipes recipes = new Recipes(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
+        Recipes<Label> recipes = Recipes.images(network, 0.05, 0.01, 0.1, 128, 1L, threads, "cpu");
         int spe = recipes.stepsPerEpoch(train.size());
         if (o.get("mode", "time").equals("memory")) {
             memory(recipes, spe, train, rank);

@@ -67,7 +67,7 @@ public final class GpuCheck {
     /** What one run gave. */
     private record Run(String method, String device, double accuracy, long collections, int networks, double seconds) {}
 
-    private static NetworkTrainer<Label, ?> trainer(String method, Recipes recipes, int epochs, int spe) {
+    private static NetworkTrainer<Label, ?> trainer(String method, Recipes<Label> recipes, int epochs, int spe) {
         int start = Math.max(1, (int) Math.round(0.75 * epochs));
         NetworkTrainer<Label, ?> t = switch (method) {
             case "sgd" -> recipes.sgd(epochs, spe);
@@ -79,7 +79,7 @@ public final class GpuCheck {
         return t;
     }
 
-    private static Run run(String method, Recipes recipes, int epochs, MutableDataset<Label> train, MutableDataset<Label> test) {
+    private static Run run(String method, Recipes<Label> recipes, int epochs, MutableDataset<Label> train, MutableDataset<Label> test) {
         int spe = recipes.stepsPerEpoch(train.size());
         NetworkTrainer<Label, ?> t = trainer(method, recipes, epochs, spe);
         Collected c = new Collected();
@@ -138,7 +138,7 @@ public final class GpuCheck {
         int threads = o.getInt("threads", 2);
         MutableDataset<Label> train = FashionMnist.load(FashionMnist.resolve(o.get("train", FashionMnist.EMBEDDED)), FashionMnist.Split.TRAIN);
         if (o.get("child", null) != null) {   // the run the parent kills
-            Recipes recipes = new Recipes(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, device);
+            Recipes<Label> recipes = Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, device);
             NetworkTrainer<Label, ?> t = trainer(o.get("child", "swa"), recipes, epochs, recipes.stepsPerEpoch(train.size()));
             t.setCheckpointDirectory(o.get("checkpoints", null));
             t.train(train);
@@ -152,8 +152,8 @@ public final class GpuCheck {
         List<Run> runs = new ArrayList<>();
         Run gpuSwa = null;
         for (String method : List.of("sgd", "swa", "fge")) {
-            Run cpu = run(method, new Recipes(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, "cpu"), epochs, train, test);
-            Run gpu = run(method, new Recipes(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, device), epochs, train, test);
+            Run cpu = run(method, Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, "cpu"), epochs, train, test);
+            Run gpu = run(method, Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, device), epochs, train, test);
             runs.add(cpu);
             runs.add(gpu);
             if (Math.abs(cpu.accuracy() - gpu.accuracy()) > TOLERANCE) {
@@ -191,7 +191,7 @@ public final class GpuCheck {
                                               MutableDataset<Label> test, Run undisturbed) throws Exception {
         List<String> failures = new ArrayList<>();
         Path dir = Files.createTempDirectory("gpu-check-checkpoints");
-        Recipes recipes = new Recipes(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, device);
+        Recipes<Label> recipes = Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, device);
         int spe = recipes.stepsPerEpoch(train.size());
         long killAfter = (long) spe * Math.max(1, (int) Math.round(0.75 * epochs)) + 1;   // a checkpoint in the SWA phase
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
