@@ -4,13 +4,20 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.tribuoswa.calibration.Calibration;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.data.TabularData;
 import io.github.tribuoswa.examples.SgdSwaFge;
 import io.github.tribuoswa.landscape.cli.LandscapeCli;
+import io.github.tribuoswa.nn.NetworkConfiguration;
 import io.github.tribuoswa.storage.ModelFiles;
+import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
+import org.tribuo.Output;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.evaluation.RegressionEvaluation;
+import org.tribuo.regression.evaluation.RegressionEvaluator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,24 +32,29 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * The {@code tribuo-swa} command, for what users run without writing Java:
  * <pre>
- *   tribuo-swa train     --config FILE [--trainer NAME] --train DATA [--test DATA] [--output MODEL] [--format protobuf|java]
- *   tribuo-swa evaluate  --model MODEL --test DATA
- *   tribuo-swa main      [the main job's options]
- *   tribuo-swa landscape plane|rays|segment ...
+ *   tribuo-swa train        --config FILE [--set NAME=VALUE]... [--trainer NAME] --train DATA [--test DATA] [--outputs LABEL|REGRESSION]
+ *                           [--output MODEL] [--format protobuf|java]
+ *   tribuo-swa evaluate     --model MODEL --test DATA [--config FILE [--set NAME=VALUE]...] [--outputs LABEL|REGRESSION]
+ *   tribuo-swa tabular-data --output DIR [--source DIR]
+ *   tribuo-swa main         [the main job's options]
+ *   tribuo-swa landscape    plane|rays|segment ...
  * </pre>
- * DATA is one of {@value DataSpec#ALLOWED}. Every command has {@code --help}. A usage error
+ * DATA is one of {@value DataSpec#ALLOWED}. Classifiers are reported by accuracy, NLL, Brier
+ * score and ECE; regressors by RMSE, MAE and R&sup2; (per dimension when there are several).
+ * Every command has {@code --help}. A usage error
  * (an unknown option, a value out of range, a missing file, a configuration OLCUT refuses) is
  * one line on standard error and exit code 2; a failure while running (a diverging run, an
  * unreadable model) is one line and exit code 1; {@code --verbose} adds the stack trace.
  */
 @Command(name = "tribuo-swa", mixinStandardHelpOptions = true, version = "tribuo-swa 0.1.0-SNAPSHOT",
         description = "Weight averaging for Tribuo: train from an OLCUT XML configuration, evaluate a saved model, the main job, loss geometry.",
-        subcommands = {TribuoSwaCli.Train.class, TribuoSwaCli.Evaluate.class, TribuoSwaCli.MainJob.class})
+        subcommands = {TribuoSwaCli.Train.class, TribuoSwaCli.Evaluate.class, TribuoSwaCli.TabularDataCommand.class, TribuoSwaCli.MainJob.class})
 public final class TribuoSwaCli implements Runnable {
 
     /** Exit code of a usage error. */
@@ -123,10 +135,66 @@ public final class TribuoSwaCli implements Runnable {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    private static void report(PrintStream out, Model<Label> model, MutableDataset<Label> test) {
-        Calibration c = Calibration.of(model.predict(test), model.getOutputIDInfo(), Calibration.DEFAULT_BINS);
-        out.printf(Locale.ROOT, "test: %d examples, accuracy %.4f, NLL %.4f, Brier %.4f, ECE %.4f%n", test.size(), c.accuracy(),
-                c.negativeLogLikelihood(), c.brier(), c.expectedCalibrationError());
+    /**
+     * Prints the test figures of a classifier or a regressor.
+     * @param out Where to.
+     * @param model The model.
+     * @param test The test data (of the model's output type).
+     */
+    @SuppressWarnings("unchecked")
+    static void report(PrintStream out, Model<?> model, Dataset<?> test) {
+        requireSameOutputs(model, test);
+        if (model.validate(Label.class)) {
+            Model<Label> m = (Model<Label>) model;
+            Calibration c = Calibration.of(m.predict((Dataset<Label>) test), m.getOutputIDInfo(), Calibration.DEFAULT_BINS);
+            out.printf(Locale.ROOT, "test: %d examples, accuracy %.4f, NLL %.4f, Brier %.4f, ECE %.4f%n", test.size(), c.accuracy(),
+                    c.negativeLogLikelihood(), c.brier(), c.expectedCalibrationError());
+        } else if (model.validate(Regressor.class)) {
+            Model<Regressor> m = (Model<Regressor>) model;
+            RegressionEvaluation e = new RegressionEvaluator().evaluate(m, (Dataset<Regressor>) test);
+            out.printf(Locale.ROOT, "test: %d examples, RMSE %.4f, MAE %.4f, R^2 %.4f%n", test.size(), e.averageRMSE(), e.averageMAE(),
+                    e.averageR2());
+            if (m.getOutputIDInfo().size() > 1) {
+                for (Regressor d : m.getOutputIDInfo().getDomain()) {
+                    out.printf(Locale.ROOT, "  %s: RMSE %.4f, MAE %.4f, R^2 %.4f%n", d.getNames()[0], e.rmse(d), e.mae(d), e.r2(d));
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("the model predicts " + outputName(model.getOutputIDInfo().getDomain().iterator().next())
+                    + "; allowed: Label or Regressor models");
+        }
+    }
+
+    private static String outputName(Object output) {
+        return output instanceof Regressor ? "Regressor" : output.getClass().getSimpleName();
+    }
+
+    private static void requireSameOutputs(Model<?> model, Dataset<?> test) {
+        String a = outputName(model.getOutputIDInfo().getDomain().iterator().next());
+        String b = outputName(test.getOutputInfo().getDomain().iterator().next());
+        if (!a.equals(b)) {
+            throw new IllegalArgumentException("--test has " + b + " outputs but the model predicts " + a
+                    + "; allowed: test data of the model's output type (--outputs)");
+        }
+    }
+
+    /**
+     * An OLCUT configuration with its global properties set from {@code --set NAME=VALUE}.
+     * @param config The file.
+     * @param set The properties.
+     * @return The configuration.
+     * @throws IllegalArgumentException naming the option if the file or a property is bad.
+     */
+    static ConfigurationManager configuration(Path config, Map<String, String> set) {
+        DataSpec.requireFile("--config", config);
+        ConfigurationManager cm = new ConfigurationManager(config.toString());
+        for (Map.Entry<String, String> e : set.entrySet()) {
+            if (e.getKey().isBlank()) {
+                throw new IllegalArgumentException("--set " + e.getKey() + "=" + e.getValue() + " is out of range; allowed: NAME=VALUE");
+            }
+            cm.setGlobalProperty(e.getKey(), e.getValue());
+        }
+        return cm;
     }
 
     /**
@@ -138,14 +206,22 @@ public final class TribuoSwaCli implements Runnable {
         @Option(names = "--config", required = true, description = "the OLCUT XML configuration")
         Path config;
 
+        @Option(names = "--set", description = "set a global property of the configuration (${NAME} in its values), e.g. --set data=DIR")
+        Map<String, String> set = new java.util.LinkedHashMap<>();
+
         @Option(names = "--trainer", defaultValue = "trainer", description = "the trainer component's name; default ${DEFAULT-VALUE}")
         String trainer;
 
         @Option(names = "--train", required = true, description = "the training data: " + DataSpec.ALLOWED)
         String train;
 
-        @Option(names = "--test", description = "test data to report accuracy, NLL, Brier and ECE on: " + DataSpec.ALLOWED)
+        @Option(names = "--test", description = "test data to report on (classifiers: accuracy, NLL, Brier, ECE; regressors: RMSE, MAE, R^2): "
+                + DataSpec.ALLOWED)
         String test;
+
+        @Option(names = "--outputs", description = "the output type of IDX, LibSVM and CSV data: ${COMPLETION-CANDIDATES}; default: the "
+                + "network trainer's output converter's, else LABEL")
+        DataSpec.Outputs outputs;
 
         @Option(names = "--output", description = "where to save the model (ModelFiles: atomic, checksummed)")
         Path output;
@@ -158,12 +234,12 @@ public final class TribuoSwaCli implements Runnable {
         Verbosity verbosity;
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         public Integer call() throws Exception {
             DataSpec.requireFile("--config", config);
             DataSpec trainData = DataSpec.parse("--train", train);
             DataSpec testData = test == null ? null : DataSpec.parse("--test", test);
-            ConfigurationManager cm = new ConfigurationManager(config.toString());
+            ConfigurationManager cm = configuration(config, set);
             if (!cm.getComponentNames().contains(trainer)) {
                 throw new IllegalArgumentException("--trainer = " + trainer + " is out of range; allowed: a component of " + config + " ("
                         + String.join(", ", cm.getComponentNames()) + ")");
@@ -173,14 +249,16 @@ public final class TribuoSwaCli implements Runnable {
                 throw new IllegalArgumentException("--trainer = " + trainer + " is a " + component.getClass().getName()
                         + ", not a Tribuo Trainer");
             }
+            DataSpec.Outputs kind = outputs != null ? outputs : component instanceof NetworkConfiguration<?> n
+                    && n.outputConverter().outputType() == Regressor.class ? DataSpec.Outputs.REGRESSION : DataSpec.Outputs.LABEL;
             PrintStream out = System.out;
-            MutableDataset<Label> data = trainData.load("--train", FashionMnist.Split.TRAIN);
+            MutableDataset<? extends Output<?>> data = trainData.load("--train", FashionMnist.Split.TRAIN, kind, cm);
             long start = System.nanoTime();
-            Model<Label> model = ((Trainer<Label>) component).train(data);
+            Model<?> model = ((Trainer) component).train(data);
             out.printf(Locale.ROOT, "trained %s on %d examples in %.1f s%n", component.getClass().getSimpleName(), data.size(),
                     (System.nanoTime() - start) / 1e9);
             if (testData != null) {
-                report(out, model, testData.load("--test", FashionMnist.Split.TEST));
+                report(out, model, testData.load("--test", FashionMnist.Split.TEST, kind, cm));
             }
             if (output != null) {
                 ModelFiles.save(model, output, format);
@@ -194,10 +272,11 @@ public final class TribuoSwaCli implements Runnable {
     }
 
     /**
-     * {@code evaluate}: a saved classifier on test data.
+     * {@code evaluate}: a saved classifier or regressor on test data.
      */
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = "Evaluate a saved classifier (any Tribuo model saved by ModelFiles) on test data: accuracy, NLL, Brier, ECE.")
+            description = "Evaluate a saved model (any Tribuo classifier or regressor saved by ModelFiles) on test data: "
+                    + "accuracy, NLL, Brier, ECE; or RMSE, MAE, R^2.")
     static final class Evaluate implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "the model file")
         Path model;
@@ -205,22 +284,61 @@ public final class TribuoSwaCli implements Runnable {
         @Option(names = "--test", required = true, description = "the test data: " + DataSpec.ALLOWED)
         String test;
 
+        @Option(names = "--config", description = "the OLCUT XML configuration that defines a config:NAME data source")
+        Path config;
+
+        @Option(names = "--set", description = "set a global property of the configuration, e.g. --set data=DIR")
+        Map<String, String> set = new java.util.LinkedHashMap<>();
+
+        @Option(names = "--outputs", description = "the output type of IDX, LibSVM and CSV data: ${COMPLETION-CANDIDATES}; default: the "
+                + "model's")
+        DataSpec.Outputs outputs;
+
         @Mixin
         Verbosity verbosity;
 
         @Override
-        @SuppressWarnings("unchecked")
         public Integer call() throws Exception {
             DataSpec.requireFile("--model", model);
             DataSpec testData = DataSpec.parse("--test", test);
+            ConfigurationManager cm = config == null ? null : configuration(config, set);
             Model<?> m = ModelFiles.load(model, Model.class);
-            if (!m.validate(Label.class)) {
-                throw new IllegalArgumentException("--model = " + model + " is not a classifier (it predicts "
-                        + m.getOutputIDInfo().getDomain().iterator().next().getClass().getSimpleName() + ")");
-            }
-            report(System.out, (Model<Label>) m, testData.load("--test", FashionMnist.Split.TEST));
+            DataSpec.Outputs kind = outputs != null ? outputs : m.validate(Regressor.class) ? DataSpec.Outputs.REGRESSION : DataSpec.Outputs.LABEL;
+            report(System.out, m, testData.load("--test", FashionMnist.Split.TEST, kind, cm));
             if (m instanceof AutoCloseable c) {
                 c.close();
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * {@code tabular-data}: the tabular data sets of python3-sklearn as CSV files.
+     */
+    @Command(name = "tabular-data", mixinStandardHelpOptions = true,
+            description = {"Write the diabetes (regression) and breast cancer (classification) data sets that Debian's python3-sklearn ships "
+                    + "as CSV files with a header: NAME.csv, NAME-train.csv and NAME-test.csv (a fixed 80/20 split), "
+                    + "for configs/tabular-*.xml."})
+    static final class TabularDataCommand implements Callable<Integer> {
+        @Option(names = "--output", required = true, description = "the directory to write to")
+        Path output;
+
+        @Option(names = "--source", description = "the package's data directory; default " + TabularData.SKLEARN_DATA_DIRECTORY)
+        Path source;
+
+        @Mixin
+        Verbosity verbosity;
+
+        @Override
+        public Integer call() throws Exception {
+            Path from = source != null ? source : TabularData.sourceDirectory();
+            if (!java.nio.file.Files.isDirectory(from)) {
+                throw new IllegalArgumentException("--source = " + from + " is not a directory (the tabular data sets come from Debian's "
+                        + "python3-sklearn: apt-get install python3-sklearn)");
+            }
+            for (TabularData.Table t : TabularData.Table.values()) {
+                Path file = TabularData.write(t, from, output);
+                System.out.println("wrote " + file + " (" + t.rows() + " rows, target " + t.target() + ") and its -train/-test split");
             }
             return 0;
         }

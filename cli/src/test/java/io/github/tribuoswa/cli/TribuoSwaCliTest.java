@@ -143,4 +143,58 @@ public class TribuoSwaCliTest {
         assertTrue(r.err().contains("Training diverged") && r.err().contains("epoch"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }
+
+    private static double figure(String line, String name) {
+        return Double.parseDouble(line.replaceAll(".*" + java.util.regex.Pattern.quote(name) + " (-?[0-9.]+).*", "$1"));
+    }
+
+    private static String testLine(Result r) {
+        return r.out().lines().filter(l -> l.startsWith("test: ")).findFirst().orElseThrow(() -> new AssertionError(r.toString()));
+    }
+
+    @Test
+    public void theTabularConfigsTrainFromCsvThroughTribuosRowProcessor(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(io.github.tribuoswa.data.TabularData.sourceDirectory()),
+                "python3-sklearn is installed (test.sh installs it)");
+        Path data = tmp.resolve("tabular");
+        Result written = run("tabular-data", "--output", data.toString());
+        assertEquals(0, written.code(), written.toString());
+        assertTrue(Files.isRegularFile(data.resolve("diabetes-train.csv")) && Files.isRegularFile(data.resolve("breast-cancer-test.csv")));
+
+        // regression: the CSVDataSource of the configuration, then the saved model on the same test split read by CSVLoader
+        String diabetes = CONFIGS.resolve("tabular-diabetes-swa.xml").toString();
+        Path model = tmp.resolve("diabetes.tribuo");
+        Result r = run("train", "--config", diabetes, "--set", "data=" + data, "--train", "config:train-data", "--test", "config:test-data",
+                "--output", model.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("trained SWATrainer on 353 examples"), r.out());
+        String line = testLine(r);
+        assertTrue(line.startsWith("test: 89 examples, RMSE "), line);
+        double r2 = figure(line, "R^2");
+        assertTrue(r2 > 0.2 && figure(line, "RMSE") < 77, "better than the mean predictor (std 77): " + line);
+        Result again = run("evaluate", "--model", model.toString(), "--test", "csv:" + data.resolve("diabetes-test.csv") + ":progression");
+        assertEquals(0, again.code(), again.toString());
+        assertEquals(line, testLine(again), "the saved regressor evaluates as the trained one did, on the same rows read by CSVLoader");
+
+        // classification
+        String cancer = CONFIGS.resolve("tabular-breast-cancer-swa.xml").toString();
+        Result c = run("train", "--config", cancer, "--set", "data=" + data, "--train", "config:train-data", "--test", "config:test-data");
+        assertEquals(0, c.code(), c.toString());
+        assertTrue(c.out().contains("trained SWATrainer on 455 examples"), c.out());
+        assertTrue(figure(testLine(c), "accuracy") > 0.93, testLine(c));
+
+        // CSV data without a configuration's data source: the network trainer's converter says it is regression
+        Result csv = run("train", "--config", diabetes, "--train", "csv:" + data.resolve("diabetes-train.csv") + ":progression");
+        assertEquals(0, csv.code(), csv.toString());
+
+        // errors name the option
+        assertUsageError(run("train", "--config", diabetes, "--set", "data=" + data, "--train", "config:nope"), "--train = config:nope",
+                "train-data");
+        assertUsageError(run("train", "--config", diabetes, "--set", "data=" + data, "--train", "config:rows"), "not a Tribuo DataSource");
+        assertUsageError(run("evaluate", "--model", model.toString(), "--test", "config:test-data"), "needs --config");
+        assertUsageError(run("evaluate", "--model", model.toString(), "--test", "csv:" + data.resolve("breast-cancer-test.csv") + ":diagnosis",
+                "--outputs", "LABEL"), "--test has Label outputs but the model predicts Regressor");
+        assertUsageError(run("train", "--config", diabetes, "--train", "embedded"), "Fashion-MNIST", "--outputs LABEL");
+        assertUsageError(run("train", "--config", cancer, "--set", "data=" + tmp.resolve("none"), "--train", "config:train-data"), "none");
+    }
 }

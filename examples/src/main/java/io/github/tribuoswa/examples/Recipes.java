@@ -7,6 +7,7 @@ import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.core.SwagPosterior;
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.swa.CycleUnit;
@@ -73,10 +74,10 @@ public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConver
     /**
      * Steps in one epoch of n examples.
      * @param n The training examples.
-     * @return ceil(n / batch).
+     * @return {@link TrainingLoop#stepsPerEpoch}(n, batch).
      */
     public int stepsPerEpoch(int n) {
-        return (n + batch - 1) / batch;
+        return TrainingLoop.stepsPerEpoch(n, batch);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.CNNFactory;
 import io.github.tribuoswa.nn.network.MLPFactory;
@@ -89,7 +90,7 @@ public final class TrainNetwork {
         Path dir = FashionMnist.resolve(data);
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
-        long steps = (long) epochs * ((train.size() + batch - 1) / batch);
+        long steps = (long) epochs * TrainingLoop.stepsPerEpoch(train.size(), batch);
         DJLTrainer<Label> trainer = new DJLTrainer<>(network(networkName), new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE),
                 new LabelConverter(), epochs, batch, new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4),
                 new BaselineSchedule(lr, steps), 1L, device, threads, false);

@@ -174,6 +174,14 @@ public abstract class NetworkConfiguration<T extends Output<T>> implements Confi
     }
 
     /**
+     * The output converter (which output type the trainer trains: its {@code outputType()}).
+     * @return The converter.
+     */
+    public OutputConverter<T> outputConverter() {
+        return outputConverter;
+    }
+
+    /**
      * The OpenTelemetry instance given in Java, if any.
      * @return The instance, or null.
      */

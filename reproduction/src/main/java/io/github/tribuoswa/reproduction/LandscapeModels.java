@@ -10,6 +10,7 @@ import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.core.Initialisation;
+import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.swa.BatchNormMode;
@@ -62,7 +63,7 @@ public final class LandscapeModels {
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
         NetworkFactory network = TrainNetwork.network(networkName);
         int batch = 128;
-        int spe = (train.size() + batch - 1) / batch;
+        int spe = TrainingLoop.stepsPerEpoch(train.size(), batch);
         int swaStart = (int) Math.round(0.75 * epochs);
         ImageConverter images = new ImageConverter(1, 28, 28);
         SGDFactory sgd = new SGDFactory(SGD.Momentum.STANDARD, 0.9, 5e-4);

@@ -38,13 +38,29 @@ public final class TrainingLoop {
     private TrainingLoop() {}
 
     /**
-     * The number of batches (optimiser steps) in an epoch.
+     * The number of batches (optimiser steps) in an epoch: ⌈examples / batchSize⌉, except that
+     * a last batch of one example joins the batch before it (BatchNorm cannot train on one
+     * example; PyTorch raises "Expected more than 1 value per channel when training"), so
+     * that batch has batchSize + 1 examples.
      * @param examples The number of examples.
      * @param batchSize The batch size.
-     * @return ⌈examples / batchSize⌉.
+     * @return The steps.
      */
     public static int stepsPerEpoch(int examples, int batchSize) {
-        return (examples + batchSize - 1) / batchSize;
+        int steps = (examples + batchSize - 1) / batchSize;
+        return steps > 1 && examples % batchSize == 1 ? steps - 1 : steps;
+    }
+
+    /**
+     * The examples in batch s of an epoch (see {@link #stepsPerEpoch}).
+     * @param s The batch, in [0, steps).
+     * @param examples The number of examples.
+     * @param batchSize The batch size.
+     * @return The batch's size.
+     */
+    public static int batchRows(int s, int examples, int batchSize) {
+        int steps = stepsPerEpoch(examples, batchSize);
+        return s == steps - 1 ? examples - s * batchSize : batchSize;
     }
 
     /**
@@ -223,15 +239,16 @@ public final class TrainingLoop {
         int n = data.size();
         int steps = stepsPerEpoch(n, batchSize);
         long total = (long) epochs * steps;
-        DenseBatches xs = new DenseBatches(Math.min(batchSize, n), data.featureWidth());
-        DenseBatches ys = new DenseBatches(Math.min(batchSize, n), data.targetWidth());
+        int maxRows = Math.min(batchSize + 1, n);
+        DenseBatches xs = new DenseBatches(maxRows, data.featureWidth());
+        DenseBatches ys = new DenseBatches(maxRows, data.targetWidth());
         long step = startStep;
         while (step < total) {
             int epoch = (int) (step / steps);
             int[] order = order(n, epoch, shuffle, runSeed);
             for (int s = (int) (step % steps); s < steps; s++, step++) {
                 int start = s * batchSize;
-                int b = Math.min(batchSize, n - start);
+                int b = batchRows(s, n, batchSize);
                 Shape labelShape = data.targetWidth() == 1 ? new Shape(b) : new Shape(b, data.targetWidth());
                 trainer.getManager().getEngine().setRandomSeed(stepSeed(runSeed, step));
                 NDManager batchManager = trainer.getManager().newSubManager();

@@ -1,0 +1,53 @@
+package io.github.tribuoswa.nn.core;
+
+import io.github.tribuoswa.SyntheticData;
+import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.convert.DenseConverter;
+import io.github.tribuoswa.nn.convert.RegressorConverter;
+import io.github.tribuoswa.nn.network.Activation;
+import io.github.tribuoswa.nn.network.MLPFactory;
+import io.github.tribuoswa.schedule.ConstantSchedule;
+import org.junit.jupiter.api.Test;
+import org.tribuo.MutableDataset;
+import org.tribuo.regression.Regressor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * An epoch's batches: ⌈n / b⌉ of b examples and a shorter last one, except that a last batch of
+ * one example joins the one before (BatchNorm cannot train on one example).
+ */
+public class BatchingTest {
+
+    @Test
+    public void aLastBatchOfOneJoinsTheBatchBefore() {
+        assertEquals(12, TrainingLoop.stepsPerEpoch(354, 32));
+        assertEquals(2, TrainingLoop.batchRows(11, 354, 32));
+        assertEquals(11, TrainingLoop.stepsPerEpoch(353, 32), "353 = 11 x 32 + 1");
+        assertEquals(32, TrainingLoop.batchRows(9, 353, 32));
+        assertEquals(33, TrainingLoop.batchRows(10, 353, 32));
+        assertEquals(10, TrainingLoop.stepsPerEpoch(320, 32));
+        assertEquals(32, TrainingLoop.batchRows(9, 320, 32));
+        assertEquals(1, TrainingLoop.stepsPerEpoch(1, 32));
+        assertEquals(1, TrainingLoop.batchRows(0, 1, 32));
+        assertEquals(1, TrainingLoop.stepsPerEpoch(33, 32));
+        assertEquals(33, TrainingLoop.batchRows(0, 33, 32));
+        int total = 0;
+        for (int s = 0; s < TrainingLoop.stepsPerEpoch(353, 32); s++) {
+            total += TrainingLoop.batchRows(s, 353, 32);
+        }
+        assertEquals(353, total, "every example once");
+    }
+
+    @Test
+    public void aBatchNormNetworkTrainsWhenOneExampleWouldBeLeftOver() {
+        MutableDataset<Regressor> data = SyntheticData.regression(65, 3); // 65 = 2 x 32 + 1
+        DJLTrainer<Regressor> t = DJLTrainer.builder(new MLPFactory(new int[]{8}, Activation.RELU, 0, true), new DenseConverter(),
+                new RegressorConverter()).epochs(2).batchSize(32).schedule(new ConstantSchedule(0.01)).seed(1L).device("cpu")
+                .intraOpThreads(1).build();
+        t.setProgressBar(false);
+        DJLModel<Regressor> m = t.train(data);
+        assertEquals(65, m.predict(data).size());
+    }
+}
