@@ -85,10 +85,21 @@ class PreResNet(nn.Module):
         return self.net(x)
 
 
-def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None):
+def batch_bounds(n, batch):
+    """An epoch's batches as the plugin forms them (TrainingLoop.stepsPerEpoch): ceil(n / batch)
+    of them, except that a last batch of one example joins the one before (BatchNorm cannot
+    train on one example)."""
+    starts = list(range(0, n, batch))
+    if len(starts) > 1 and n % batch == 1:
+        starts.pop()
+    return [(s, starts[i + 1] if i + 1 < len(starts) else n) for i, s in enumerate(starts)]
+
+
+def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None, loss=F.cross_entropy):
     """The one PyTorch training loop of the scripts: SGD with momentum 0.9 and weight decay
-    5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch; on_step(k) after
-    step k, on_epoch(e) after epoch e."""
+    5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch, the batches of
+    batch_bounds; on_step(k) after step k, on_epoch(e) after epoch e; loss(outputs, targets)
+    (cross-entropy unless told)."""
     opt = torch.optim.SGD(model.parameters(), lr=rate(1), momentum=0.9, weight_decay=5e-4)
     gen = torch.Generator().manual_seed(seed)
     n = x.shape[0]
@@ -97,13 +108,13 @@ def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=Non
     for e in range(1, epochs + 1):
         model.train()
         perm = torch.randperm(n, generator=gen)
-        for s in range(0, n, batch):
-            idx = perm[s:s + batch].to(device)
+        for s, t in batch_bounds(n, batch):
+            idx = perm[s:t].to(device)
             k += 1
             for g in opt.param_groups:
                 g["lr"] = rate(k)
             opt.zero_grad()
-            F.cross_entropy(model(x[idx]), y[idx]).backward()
+            loss(model(x[idx]), y[idx]).backward()
             opt.step()
             if on_step:
                 on_step(k)

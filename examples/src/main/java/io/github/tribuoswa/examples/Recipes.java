@@ -2,12 +2,15 @@ package io.github.tribuoswa.examples;
 
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.core.SwagPosterior;
 import io.github.tribuoswa.nn.core.TrainingLoop;
+import io.github.tribuoswa.nn.network.Activation;
+import io.github.tribuoswa.nn.network.MLPFactory;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.swa.CycleUnit;
@@ -44,10 +47,15 @@ import org.tribuo.math.optimisers.SGD;
  * @param seed The seed.
  * @param threads PyTorch intra-op threads.
  * @param device The device.
+ * @param standardise Whether the trainers standardise the inputs (tabular data; images are in [0, 1]).
  * @param <T> The output type.
  */
 public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConverter features, OutputConverter<T> outputs, double lr,
-                                           double swaLr, double fgeRatio, int batch, long seed, int threads, String device) {
+                                           double swaLr, double fgeRatio, int batch, long seed, int threads, String device,
+                                           boolean standardise) {
+
+    /** The epochs of the tabular recipe. */
+    public static final int TABULAR_EPOCHS = 100;
 
     /**
      * The recipes for Fashion-MNIST images (28&times;28, one channel) and labels.
@@ -64,7 +72,23 @@ public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConver
     public static Recipes<Label> images(NetworkFactory network, double lr, double swaLr, double fgeRatio, int batch, long seed, int threads,
                                         String device) {
         return new Recipes<>(network, new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE), new LabelConverter(), lr, swaLr, fgeRatio,
-                batch, seed, threads, device);
+                batch, seed, threads, device, false);
+    }
+
+    /**
+     * The recipe for tabular data (configs/tabular-*.xml, docs/tabular.md): an MLP of two hidden
+     * layers of 64 with BatchNorm, ReLU and dropout 0.1, standardised inputs (and, for
+     * regression, targets: the trainers' default), batch 32, α0 = 0.05, SWA rate 0.01, FGE
+     * between 0.01 and 0.001, for {@value #TABULAR_EPOCHS} epochs.
+     * @param outputs The output converter (LabelConverter or RegressorConverter).
+     * @param seed The seed.
+     * @param threads PyTorch intra-op threads.
+     * @param <T> The output type.
+     * @return The recipes.
+     */
+    public static <T extends Output<T>> Recipes<T> tabular(OutputConverter<T> outputs, long seed, int threads) {
+        return new Recipes<>(new MLPFactory(new int[]{64, 64}, Activation.RELU, 0.1, true), new DenseConverter(), outputs, 0.05, 0.01, 0.1,
+                32, seed, threads, "cpu", true);
     }
 
     private static SGDFactory momentum() {
@@ -88,7 +112,8 @@ public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConver
      */
     public DJLTrainer<T> sgd(int epochs, int stepsPerEpoch) {
         return DJLTrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
-                .schedule(new BaselineSchedule(lr, (long) epochs * stepsPerEpoch)).seed(seed).device(device).intraOpThreads(threads).build();
+                .schedule(new BaselineSchedule(lr, (long) epochs * stepsPerEpoch)).seed(seed).device(device).intraOpThreads(threads)
+                .standardise(standardise).build();
     }
 
     private BaselineSchedule compressed(int start, int stepsPerEpoch) {
@@ -106,7 +131,7 @@ public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConver
     public SWATrainer<T> swa(int epochs, int start, int stepsPerEpoch, int cycleSteps) {
         return SWATrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new CyclicSchedule(swaLr, swaLr, cycleSteps))
-                .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
+                .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).standardise(standardise).build();
     }
 
     /**
@@ -121,7 +146,7 @@ public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConver
         return FGETrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start)
                 .phaseSchedule(new TriangularSchedule(swaLr, swaLr * fgeRatio, cycleSteps))
-                .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).build();
+                .cycleUnit(CycleUnit.ITERATIONS).seed(seed).device(device).intraOpThreads(threads).standardise(standardise).build();
     }
 
     /**
@@ -141,7 +166,7 @@ public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConver
         return SWAGTrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new CyclicSchedule(swaLr, swaLr, cycleSteps))
                 .cycleUnit(CycleUnit.ITERATIONS).samples(samples).maxRank(maxRank).covariance(covariance).sampleSeed(seed)
-                .seed(seed).device(device).intraOpThreads(threads).build();
+                .seed(seed).device(device).intraOpThreads(threads).standardise(standardise).build();
     }
 
     /**
