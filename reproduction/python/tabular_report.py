@@ -105,7 +105,7 @@ def main():
                     continue
                 better = sum(1 for x in diff if (x > 0 if higher else x < 0))
                 sd = f" ± {statistics.stdev(diff) * scale:.{dec}f}" if len(diff) > 1 else ""
-                parts.append(f"{what} {statistics.mean(diff) * scale:+.{dec}f}{sd} (SWA better on {better} of {len(diff)} folds)")
+                parts.append(f"{what} {statistics.mean(diff) * scale:+.{dec}f}{sd} (SWA better on {better} of {len(diff)} folds, ties not counted)")
             out.append(f"- SWA − {other}, fold by fold: " + "; ".join(parts) + ".")
         out.append("")
     out.append("<!-- tabular:end -->")

@@ -130,19 +130,4 @@ public final class Checks {
         }
         return -1;
     }
-
-    /**
-     * The index of the first value that is NaN, infinite, or of a magnitude beyond a bound.
-     * @param values The values.
-     * @param bound The largest magnitude allowed (may be infinite).
-     * @return The index, or &minus;1 if all are finite and within the bound.
-     */
-    public static int firstBeyond(float[] values, double bound) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i]) || Math.abs(values[i]) > bound) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

@@ -272,4 +272,32 @@ public class TargetStandardisationTest {
         double r2 = new RegressionEvaluator().evaluate(model, scaledRegression(200, 7)).averageR2();
         assertTrue(r2 > 0.5, "SWA's tabular regression learns: average R^2 " + r2);
     }
+
+    @Test
+    public void swagForRegressionPredictsTheMeanOfItsSamplesValuesInTheTargetsUnits() {
+        MutableDataset<Regressor> data = scaledRegression(160, 8);
+        io.github.tribuoswa.nn.swa.SWAGTrainer<Regressor> swag = io.github.tribuoswa.nn.swa.SWAGTrainer.builder(
+                        new MLPFactory(new int[]{16}, Activation.RELU, 0, true), new DenseConverter(), new RegressorConverter())
+                .epochs(6).batchSize(32).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0)).schedule(new ConstantSchedule(0.02))
+                .phaseStart(3).phaseSchedule(new ConstantSchedule(0.01, 1)).cycleUnit(CycleUnit.EPOCHS).samples(4).maxRank(5)
+                .sampleSeed(1L).seed(2L).device("cpu").intraOpThreads(1).standardise(true).build();
+        org.tribuo.ensemble.EnsembleModel<Regressor> model = quiet(swag, data);
+        assertEquals(4, model.getNumModels());
+        List<Example<Regressor>> some = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            some.add(data.getExample(i));
+        }
+        List<Prediction<Regressor>> combined = model.predict(some);
+        for (int i = 0; i < some.size(); i++) {
+            for (Regressor dim : model.getOutputIDInfo().getDomain()) {
+                String name = dim.getNames()[0];
+                double mean = 0;
+                for (Model<Regressor> member : model.getModels()) {
+                    assertTrue(((DJLModel<Regressor>) member).targetStandardiser() != null, "every sample maps back to the targets' units");
+                    mean += member.predict(some.get(i)).getOutput().getDimension(name).get().getValue() / model.getNumModels();
+                }
+                assertEquals(mean, combined.get(i).getOutput().getDimension(name).get().getValue(), 1e-6 * (1 + Math.abs(mean)), name);
+            }
+        }
+    }
 }

@@ -347,9 +347,12 @@ public final class DeviceWeights implements AutoCloseable {
     }
 
     /**
-     * The first selected parameter of a network holding a NaN, an infinity or a value whose
-     * magnitude exceeds a bound, found with two reductions (max and min) per parameter on the
-     * device and one small read back. With an infinite bound it is {@link #firstNonFinite}.
+     * The first selected parameter of a network holding a NaN, an infinity or, for a trainable
+     * parameter, a value whose magnitude exceeds a bound, found with two reductions (max and min)
+     * per trainable parameter and one (the sum) per buffer on the device and one small read back.
+     * Buffers (BatchNorm's running statistics) are only checked for being finite: their scale is
+     * the data's (a running variance of raw inputs in the thousands squared is no divergence).
+     * With an infinite bound it is {@link #firstNonFinite}.
      * @param block An initialised network.
      * @param selection Which parameters.
      * @param bound The largest magnitude allowed (&gt; 0, may be infinite).
@@ -368,24 +371,30 @@ public final class DeviceWeights implements AutoCloseable {
         if (params.isEmpty()) {
             return null;
         }
-        boolean extremes = !Double.isInfinite(bound);
+        boolean finiteBound = !Double.isInfinite(bound);
         NDManager tmp = params.get(0).getValue().getArray().getManager().newSubManager();
         try (tmp) {
             return NoGrad.get(() -> {
-                NDList reductions = new NDList(params.size() * (extremes ? 2 : 1));
-                for (Pair<String, Parameter> p : params) {
-                    NDArray w = p.getValue().getArray();
+                NDList reductions = new NDList(params.size() * 2);
+                List<Integer> owner = new ArrayList<>();
+                List<Boolean> bounded = new ArrayList<>();
+                for (int j = 0; j < params.size(); j++) {
+                    Parameter p = params.get(j).getValue();
+                    NDArray w = p.getArray();
+                    boolean extremes = finiteBound && p.requiresGradient();
                     for (NDArray r : extremes ? new NDArray[]{w.max(), w.min()} : new NDArray[]{w.sum()}) {
                         r.attach(tmp);
                         reductions.add(r);
+                        owner.add(j);
+                        bounded.add(extremes);
                     }
                 }
                 NDArray all = NDArrays.stack(reductions);
                 all.attach(tmp);
                 double[] values = all.toType(DataType.FLOAT64, false).toDoubleArray();
                 for (int i = 0; i < values.length; i++) {
-                    if (!Double.isFinite(values[i]) || Math.abs(values[i]) > bound) {
-                        return params.get(extremes ? i / 2 : i).getKey();
+                    if (!Double.isFinite(values[i]) || (bounded.get(i) && Math.abs(values[i]) > bound)) {
+                        return params.get(owner.get(i)).getKey();
                     }
                 }
                 return null;

@@ -6,6 +6,7 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import com.google.protobuf.ByteString;
 import io.github.tribuoswa.nn.core.Checkpoints;
 import io.github.tribuoswa.nn.core.CollectionEvent;
+import io.github.tribuoswa.nn.core.DeviceWeights;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.Stateful;
@@ -13,7 +14,6 @@ import io.github.tribuoswa.nn.core.StepEndListener;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.protos.CheckpointProto;
 import io.github.tribuoswa.protos.StateProto;
-import io.github.tribuoswa.util.Checks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,13 +174,13 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
         if (network == null) {
             throw new IllegalStateException("CheckpointListener.resume was not called before training");
         }
-        float[] weights = NetworkWeights.read(network, NetworkWeights.Selection.ALL);
-        int bad = Checks.firstBeyond(weights, weightBound);
-        if (bad >= 0) {
+        String bad = DeviceWeights.firstBeyond(network, NetworkWeights.Selection.ALL, weightBound);
+        if (bad != null) {
             throw new IllegalStateException(String.format(java.util.Locale.ROOT, "Training diverged: the weights after epoch %d, iteration %d "
-                    + "are not finite or exceed weightBound = %s (weight %d is %s); the last good checkpoint %s was kept",
-                    (stepsDone - 1) / stepsPerEpoch + 1, stepsDone, weightBound, bad, weights[bad], checkpoints.file()));
+                    + "are not finite or exceed weightBound = %s (parameter %s); the last good checkpoint %s was kept",
+                    (stepsDone - 1) / stepsPerEpoch + 1, stepsDone, weightBound, bad, checkpoints.file()));
         }
+        float[] weights = NetworkWeights.read(network, NetworkWeights.Selection.ALL);
         CheckpointProto.Builder b = CheckpointProto.newBuilder().setStepsDone(stepsDone).setWeights(WeightsCodec.encode(network, weights));
         Stateful.StateContext context = new Stateful.StateContext(network, stepsDone);
         List<StateProto> states = new ArrayList<>();

@@ -103,4 +103,36 @@ public class DivergenceTest {
         e = assertThrows(PropertyException.class, () -> swa(0.05).weightBound(Double.NaN).build());
         assertTrue(e.getMessage().contains("weightBound = NaN is out of range"), e.getMessage());
     }
+
+    @Test
+    public void batchNormStatisticsOfRawInputsAreNotWeights(@TempDir Path dir) throws Exception {
+        // inputs in the ten thousands (unstandardised tabular data): BatchNorm's running variance after the first layer is ~1e8,
+        // far beyond weightBound = 1e6, and legitimate; only trainable weights are bounded, buffers only checked for being finite
+        org.tribuo.MutableDataset<Label> raw = new org.tribuo.MutableDataset<>(DATA.getProvenance(), DATA.getOutputFactory());
+        for (org.tribuo.Example<Label> e : DATA) {
+            org.tribuo.impl.ArrayExample<Label> scaled = new org.tribuo.impl.ArrayExample<>(e.getOutput());
+            for (org.tribuo.Feature f : e) {
+                scaled.add(f.getName(), f.getValue() * 1e4);
+            }
+            raw.add(scaled);
+        }
+        SWATrainer<Label> t = SWATrainer.builder(new MLPFactory(new int[]{16}, Activation.RELU, 0.0, true), new DenseConverter(),
+                        new LabelConverter()).epochs(4).batchSize(32).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0))
+                .schedule(new ConstantSchedule(0.05)).phaseStart(2).phaseSchedule(new ConstantSchedule(0.01)).cycleUnit(CycleUnit.ITERATIONS)
+                .seed(1L).device("cpu").intraOpThreads(1).checkpointDirectory(dir.toString()).build();
+        t.setProgressBar(false);
+        io.github.tribuoswa.nn.DJLModel<Label> model = t.train(raw);
+        float[] buffers;
+        try (ai.djl.ndarray.NDManager m = io.github.tribuoswa.nn.core.Engines.pytorch().newBaseManager()) {
+            ai.djl.nn.Block block = model.newNetwork(m);
+            io.github.tribuoswa.nn.core.NetworkWeights.write(block, io.github.tribuoswa.nn.core.NetworkWeights.Selection.ALL,
+                    io.github.tribuoswa.nn.core.WeightsCodec.decode(model.weights(), block));
+            buffers = io.github.tribuoswa.nn.core.NetworkWeights.read(block, io.github.tribuoswa.nn.core.NetworkWeights.Selection.BUFFERS);
+        }
+        double largest = 0;
+        for (float b : buffers) {
+            largest = Math.max(largest, Math.abs(b));
+        }
+        assertTrue(largest > 1e6, "the running variance exceeds the bound (" + largest + ") and the run still completed");
+    }
 }
