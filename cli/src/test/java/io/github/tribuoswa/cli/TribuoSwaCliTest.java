@@ -183,6 +183,12 @@ public class TribuoSwaCliTest {
         assertTrue(c.out().contains("trained SWATrainer on 455 examples"), c.out());
         assertTrue(figure(testLine(c), "accuracy") > 0.93, testLine(c));
 
+        // the same recipe on the raw targets (the configuration's global property) diverges in its first epoch
+        Result raw = run("train", "--config", diabetes, "--set", "data=" + data, "--set", "standardiseTargets=false", "--train",
+                "config:train-data");
+        assertEquals(TribuoSwaCli.FAILURE, raw.code(), raw.toString());
+        assertTrue(raw.err().contains("Training diverged") && raw.err().contains("at epoch 1,"), raw.err());
+
         // CSV data without a configuration's data source: the network trainer's converter says it is regression
         Result csv = run("train", "--config", diabetes, "--train", "csv:" + data.resolve("diabetes-train.csv") + ":progression");
         assertEquals(0, csv.code(), csv.toString());
