@@ -63,4 +63,20 @@ public class TabularHarnessTest {
         assertEquals(0, p.exitValue(), out);
         assertEquals(Arrays.stream(Folds.assign(442, 5, 3)).mapToObj(Integer::toString).collect(Collectors.joining(",")), out);
     }
+
+    @Test
+    public void theWorkedExampleGoesFromCsvToSavedModelsThatLoad(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(TabularData.sourceDirectory()), "python3-sklearn is installed (test.sh installs it)");
+        io.github.tribuoswa.examples.TabularSwa.main(new String[]{"--data", tmp.toString()});
+        for (TabularData.Table t : TabularData.Table.values()) {
+            Path file = tmp.resolve(t.fileName() + "-swa.tribuo");
+            org.tribuo.Model<?> model = io.github.tribuoswa.storage.ModelFiles.load(file, org.tribuo.Model.class);
+            assertTrue(model.validate(t == TabularData.Table.DIABETES ? org.tribuo.regression.Regressor.class
+                    : org.tribuo.classification.Label.class), t + " " + model);
+            assertTrue(model.getProvenance().getTrainerProvenance().getClassName().endsWith("SWATrainer"), t.toString());
+            if (model instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
+    }
 }
