@@ -15,6 +15,7 @@ which BLAS library the process loaded.
 """
 import argparse
 import gzip
+import os
 import statistics
 import struct
 import time
@@ -83,6 +84,29 @@ class PreResNet(nn.Module):
 
     def forward(self, x):
         return self.net(x)
+
+
+def resumable_csv(path, header, kind, key):
+    """The keys of the rows already in a harness's CSV, so that a killed run resumes: each row's
+    columns key (a slice) as a tuple of strings. Creates the file with its header if it is
+    missing; a file with another first line is refused (SystemExit naming it), not touched."""
+    if os.path.exists(path):
+        with open(path) as f:
+            lines = f.read().splitlines()
+        if not lines or lines[0] != header:
+            raise SystemExit(f"out = {path} is not {kind} CSV (first line must be {header}); move it away")
+        return {tuple(line.split(",")[key]) for line in lines[1:]}
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        f.write(header + "\n")
+    return set()
+
+
+def append_row(path, row):
+    """Appends one row to a harness's CSV and prints it."""
+    with open(path, "a") as f:
+        f.write(row + "\n")
+    print(row, flush=True)
 
 
 def batch_bounds(n, batch):

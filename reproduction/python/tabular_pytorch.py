@@ -40,7 +40,7 @@ import torch.nn.functional as F
 from torch.optim import swa_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_pytorch import batch_bounds, train  # noqa: E402
+from bench_pytorch import append_row, batch_bounds, resumable_csv, train  # noqa: E402
 from folds import folds  # noqa: E402
 from table1_pytorch import baseline, triangular  # noqa: E402
 from uncertainty_pytorch import calibration  # noqa: E402
@@ -132,17 +132,7 @@ def main():
     if a.folds < 2 or a.repeats < 1 or a.threads < 1:
         ap.error(f"--folds {a.folds}, --repeats {a.repeats}, --threads {a.threads} out of range; allowed: folds >= 2, repeats >= 1, threads >= 1")
     torch.set_num_threads(a.threads)
-    done = set()
-    if os.path.exists(a.out):
-        with open(a.out) as f:
-            lines = f.read().splitlines()
-        if not lines or lines[0] != HEADER:
-            raise SystemExit(f"out = {a.out} is not a tabular CSV (first line must be {HEADER}); move it away")
-        done = {tuple(line.split(",")[1:5]) for line in lines[1:]}
-    else:
-        os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
-        with open(a.out, "w") as f:
-            f.write(HEADER + "\n")
+    done = resumable_csv(a.out, HEADER, "a tabular", slice(1, 5))
     data = {}
     for name, kind in TABLES:
         path = os.path.join(a.data, name + ".csv")
@@ -191,9 +181,7 @@ def main():
                         acc, nll, _, ece, _ = calibration(p, yt)
                         scores = f",,{acc:.4f},{nll:.4f},{ece:.4f}"
                     row = f"pytorch,{name},{r},{f},{method},{len(tr)},{len(te)},{scores},{wall:.1f}"
-                    with open(a.out, "a") as fh:
-                        fh.write(row + "\n")
-                    print(row, flush=True)
+                    append_row(a.out, row)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import sys
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from uncertainty_report import cell, mean, pooled, read  # noqa: E402
+from uncertainty_report import cell, read, spread  # noqa: E402
 
 METHODS = ("MLP-SGD", "MLP-SWA", "MLP-FGE", "Tribuo-Linear", "Tribuo-RandomForest")
 ENGINES = {"djl": "plugin", "pytorch": "PyTorch"}
@@ -80,16 +80,8 @@ def main():
                             for name, _, scale, dec, _ in metrics]
                     out.append(f"| {m} | {engine_label(m, engine)} | " + " | ".join(cols) + " |")
         out.append("")
-        outside, checked = [], 0
-        for m in METHODS[:3]:
-            a, b = by.get((data, m, "djl")), by.get((data, m, "pytorch"))
-            if not a or not b or len(a) < 2 or len(b) < 2:
-                continue
-            for name, what, scale, dec, _ in metrics:
-                checked += 1
-                d, s = mean(a, name) - mean(b, name), pooled(a, b, name)
-                if abs(d) > 2 * s:
-                    outside.append(f"{m} {what} ({d * scale:+.{dec}f}, 2σ = {2 * s * scale:.{dec}f})")
+        checked, outside = spread([(m, by.get((data, m, "djl")), by.get((data, m, "pytorch"))) for m in METHODS[:3]],
+                                  [metric[:4] for metric in metrics])
         if checked:
             out.append(f"- The plugin within the folds' spread of PyTorch (|Δ mean| ≤ 2 × pooled σ): {checked - len(outside)} of "
                        f"{checked}" + (f"; outside: {', '.join(outside)}" if outside else "") + ".")

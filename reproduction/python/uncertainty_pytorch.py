@@ -46,7 +46,7 @@ import torch
 from torch.optim import swa_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_pytorch import network, read_idx, train  # noqa: E402
+from bench_pytorch import append_row, network, read_idx, resumable_csv, train  # noqa: E402
 from table1_pytorch import baseline, probabilities, triangular  # noqa: E402
 
 HEADER = ("engine,network,seed,method,epochs,test_accuracy,test_nll,test_brier,test_ece,test_mce,temperature,"
@@ -164,17 +164,7 @@ def main():
     spe = math.ceil(n / BATCH)
     bn_batches = [x[s:s + BATCH] for s in range(0, n, BATCH)]
 
-    done = set()
-    if os.path.exists(a.out):
-        with open(a.out) as f:
-            lines = f.read().splitlines()
-        if not lines or lines[0] != HEADER:
-            raise SystemExit(f"out = {a.out} is not an uncertainty CSV (first line must be {HEADER}); move it away")
-        done = {tuple(line.split(",")[1:4]) for line in lines[1:]}
-    else:
-        os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
-        with open(a.out, "w") as f:
-            f.write(HEADER + "\n")
+    done = resumable_csv(a.out, HEADER, "an uncertainty", slice(1, 4))
     print(f"Uncertainty (PyTorch {torch.__version__}) on {a.data}: {n} train / {a.validation} validation / "
           f"{xt.shape[0]} test, {a.threads} threads, writing {a.out}", flush=True)
 
@@ -273,9 +263,7 @@ def main():
                 _, ts_nll, ts_brier, ts_ece, _ = calibration(scaled(p_test, t), yt)
                 row = (f"pytorch,{name},{seed},{method},{epochs},{acc:.4f},{nll:.4f},{brier:.4f},{ece:.4f},{mce:.4f},"
                        f"{t:.4f},{ts_nll:.4f},{ts_brier:.4f},{ts_ece:.4f},{len(members)},{wall:.1f}")
-                with open(a.out, "a") as f:
-                    f.write(row + "\n")
-                print(row, flush=True)
+                append_row(a.out, row)
 
 
 if __name__ == "__main__":

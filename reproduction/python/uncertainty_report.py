@@ -53,6 +53,22 @@ def pooled(a, b, name):
     return ((var[0] + var[1]) / 2) ** 0.5
 
 
+def spread(pairs, metrics):
+    """The plugin against PyTorch: for each (method, plugin rows, PyTorch rows) with at least two
+    rows on each side and each metric (column, name, scale, decimals), whether |difference of
+    means| <= 2 x the pooled standard deviation. Returns (comparisons made, those outside)."""
+    outside, checked = [], 0
+    for m, a, b in pairs:
+        if not a or not b or len(a) < 2 or len(b) < 2:
+            continue  # a spread needs at least two runs on each side
+        for name, what, scale, decimals in metrics:
+            checked += 1
+            d, s = mean(a, name) - mean(b, name), pooled(a, b, name)
+            if abs(d) > 2 * s:
+                outside.append(f"{m} {what} ({d * scale:+.{decimals}f}, 2σ = {2 * s * scale:.{decimals}f})")
+    return checked, outside
+
+
 def targets(by, network):
     out = []
     for engine, label in ENGINES.items():
@@ -64,16 +80,7 @@ def targets(by, network):
             a, b = mean(swag, name), mean(sgd, name)
             parts.append(f"{what} {a * scale:.{decimals}f} vs {b * scale:.{decimals}f}: {'holds' if a <= b else 'does not hold'}")
         out.append(f"- SWAG at or below SGD, {label} ({len(swag)} and {len(sgd)} seeds): " + "; ".join(parts) + ".")
-    outside, checked = [], 0
-    for m in METHODS:
-        a, b = by.get((network, m, "djl")), by.get((network, m, "pytorch"))
-        if not a or not b or len(a) < 2 or len(b) < 2:
-            continue  # a spread needs at least two seeds on each side
-        for name, what, scale, decimals in SPREAD:
-            checked += 1
-            d, s = mean(a, name) - mean(b, name), pooled(a, b, name)
-            if abs(d) > 2 * s:
-                outside.append(f"{m} {what} ({d * scale:+.{decimals}f}, 2σ = {2 * s * scale:.{decimals}f})")
+    checked, outside = spread([(m, by.get((network, m, "djl")), by.get((network, m, "pytorch"))) for m in METHODS], SPREAD)
     if checked:
         out.append(f"- The plugin within the seeds' spread of PyTorch (accuracy, NLL, ECE of each method; |Δ mean| ≤ 2 × pooled σ): "
                    f"{checked - len(outside)} of {checked}" + (f"; outside: {', '.join(outside)}" if outside else "") + ".")
