@@ -40,7 +40,7 @@ public final class Telemetry {
 
     /** Span of a whole training run. */
     public static final String SPAN_RUN = PREFIX + "train";
-    /** Span of a phase (sgd, swa, fge). */
+    /** Span of a phase (sgd, swa, fge, swag, ema, …). */
     public static final String SPAN_PHASE = PREFIX + "phase";
     /** Span of a learning-rate cycle. */
     public static final String SPAN_CYCLE = PREFIX + "cycle";
@@ -58,7 +58,7 @@ public final class Telemetry {
     /** Counter of FGE snapshots. */
     public static final String METRIC_SNAPSHOTS = PREFIX + "snapshots";
 
-    /** Method: sgd, swa or fge. */
+    /** Method: sgd, swa, fge, swag, ema, … (the trainer's method()). */
     public static final AttributeKey<String> METHOD = AttributeKey.stringKey(PREFIX + "method");
     /** Trainer class. */
     public static final AttributeKey<String> TRAINER = AttributeKey.stringKey(PREFIX + "trainer");

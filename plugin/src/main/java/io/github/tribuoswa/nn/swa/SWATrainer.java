@@ -6,7 +6,6 @@ import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.TrainingRun;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
-import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.core.DeviceAverage;
 import io.github.tribuoswa.nn.core.WeightCollector;
 import io.github.tribuoswa.nn.network.NetworkFactory;
@@ -17,7 +16,6 @@ import io.github.tribuoswa.util.Checks;
 import org.tribuo.Output;
 
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * Stochastic Weight Averaging (Izmailov et al. 2018) of a DJL network as a Tribuo trainer: a
@@ -41,8 +39,6 @@ import java.util.logging.Logger;
  * @param <T> The output type.
  */
 public final class SWATrainer<T extends Output<T>> extends PhasedTrainer<T, DJLModel<T>> {
-
-    private static final Logger logger = Logger.getLogger(SWATrainer.class.getName());
 
     @Config(description = "EQUAL (Algorithm 1) or EMA.")
     private Averaging averaging = Averaging.EQUAL;
@@ -168,17 +164,7 @@ public final class SWATrainer<T extends Output<T>> extends PhasedTrainer<T, DJLM
 
     @Override
     protected DJLModel<T> finish(TrainingRun<T> run) {
-        SWAListener swa = (SWAListener) run.collectors().get(0);
-        swa.writeAverage(run.block());
-        logger.info("w_SWA is the average of " + swa.averagedModels() + " models");
-        if (batchNormMode == BatchNormMode.REFRESH) {
-            int layers = run.telemetry().batchNormRefresh(() ->
-                    BatchNormRefresh.refresh(run.block(), run.manager(), run.data().features(), run.data().exampleShape(), run.batchSize()));
-            if (layers > 0) {
-                logger.info("Refreshed the BatchNorm statistics of " + layers + " layers");
-            }
-        }
-        return run.model("swa-" + network.getClass().getSimpleName());
+        return AveragedModels.of(run, (SWAListener) run.collectors().get(0), batchNormMode, "swa-" + network.getClass().getSimpleName());
     }
 
     @Override
