@@ -101,6 +101,19 @@ public final class DeviceAverage implements AutoCloseable {
     }
 
     /**
+     * Averages in a copy of weights taken earlier (a LAWA checkpoint, an FGE snapshot), in place.
+     * @param weights The copy, of this average's selection.
+     * @param like The network the copy was taken from (for the first update's shapes and devices).
+     * @throws IllegalArgumentException if the copy holds another selection.
+     */
+    public void update(DeviceWeights weights, Block like) {
+        if (weights.selection() != selection) {
+            throw new IllegalArgumentException("a copy of the " + weights.selection() + " parameters for an average of the " + selection);
+        }
+        update(weights.arrays(), like);
+    }
+
+    /**
      * Averages in arrays shaped like the selected parameters (SWAG's squares, say), in place.
      * The first update copies them.
      * @param values One array per selected parameter, in order, on the parameters' devices.
