@@ -217,7 +217,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             }
             TrainingRun.Setup<T> setup = new TrainingRun.Setup<>(network, featureConverter, outputConverter, device, batchSize);
             Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, targetStandardiser, block,
-                    trainer.getManager(), collectors, trainerProvenance, runProvenance, tel);
+                    trainer.getManager(), opt, collectors, trainerProvenance, runProvenance, tel);
             if (!epochModels.isEmpty()) {
                 listeners.add(new EpochModels<>(epochModels, runOf, this::finish, epochs, Math.toIntExact(startStep / stepsPerEpoch)));
             }

@@ -2,6 +2,7 @@ package io.github.tribuoswa.nn;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.training.optimizer.Optimizer;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.tribuoswa.nn.convert.FeatureConverter;
 import io.github.tribuoswa.nn.convert.OutputConverter;
@@ -49,14 +50,15 @@ public final class TrainingRun<T extends Output<T>> {
     private final Standardiser targetStandardiser;
     private final Block block;
     private final NDManager manager;
+    private final Optimizer optimizer;
     private final List<WeightCollector> collectors;
     private final TrainerProvenance trainerProvenance;
     private final Map<String, Provenance> runProvenance;
     private final TelemetryListener telemetry;
 
     TrainingRun(Setup<T> setup, Dataset<T> dataset, DenseData data, Standardiser standardiser, Standardiser targetStandardiser, Block block,
-                NDManager manager, List<WeightCollector> collectors, TrainerProvenance trainerProvenance, Map<String, Provenance> runProvenance,
-                TelemetryListener telemetry) {
+                NDManager manager, Optimizer optimizer, List<WeightCollector> collectors, TrainerProvenance trainerProvenance,
+                Map<String, Provenance> runProvenance, TelemetryListener telemetry) {
         this.setup = setup;
         this.dataset = dataset;
         this.data = data;
@@ -64,6 +66,7 @@ public final class TrainingRun<T extends Output<T>> {
         this.targetStandardiser = targetStandardiser;
         this.block = block;
         this.manager = manager;
+        this.optimizer = optimizer;
         this.collectors = collectors;
         this.trainerProvenance = trainerProvenance;
         this.runProvenance = runProvenance;
@@ -76,8 +79,8 @@ public final class TrainingRun<T extends Output<T>> {
      * @return The run.
      */
     TrainingRun<T> withCollectors(List<WeightCollector> others) {
-        return new TrainingRun<>(setup, dataset, data, standardiser, targetStandardiser, block, manager, others, trainerProvenance, runProvenance,
-                telemetry);
+        return new TrainingRun<>(setup, dataset, data, standardiser, targetStandardiser, block, manager, optimizer, others, trainerProvenance,
+                runProvenance, telemetry);
     }
 
     /**
@@ -165,6 +168,14 @@ public final class TrainingRun<T extends Output<T>> {
      */
     public DJLModel<T> model(String name) {
         return model(WeightsCodec.encode(block), name);
+    }
+
+    /**
+     * The run's DJL optimizer (schedule-free SGD's average lives there).
+     * @return The optimizer.
+     */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /**

@@ -319,20 +319,6 @@ public final class MomentumSGD extends StatefulOptimizer {
     }
 
     /**
-     * Zeroes the weight's accumulated gradient: PyTorch adds each backward pass to it, and
-     * DJL's gradient collector does not clear it (DJL's own optimizers zero it in their update).
-     */
-    private static void zeroGradient(NDArray weight) {
-        if (weight instanceof PtNDArray) {
-            JniUtils.zeroGrad((PtNDArray) weight);
-        } else if (weight.hasGradient()) {
-            try (NDArray g = weight.getGradient()) {
-                g.subi(g);
-            }
-        }
-    }
-
-    /**
      * The momentum buffers (s = α·m for STANDARD on PyTorch, m otherwise).
      */
     @Override

@@ -40,6 +40,17 @@ final class ParameterBuffers {
     }
 
     /**
+     * The buffer of a parameter, created as a copy of the weight on first use (schedule-free
+     * SGD's z and x start at the initial weights).
+     * @param parameterId The parameter.
+     * @param weight Its weight array.
+     * @return The buffer.
+     */
+    NDArray getOrCopy(String parameterId, NDArray weight) {
+        return buffers.computeIfAbsent(parameterId, k -> weight.duplicate());
+    }
+
+    /**
      * The buffer of a parameter if it exists.
      * @param parameterId The parameter.
      * @return The buffer, or null.

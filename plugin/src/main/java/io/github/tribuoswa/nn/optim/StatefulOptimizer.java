@@ -1,5 +1,8 @@
 package io.github.tribuoswa.nn.optim;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.tribuoswa.nn.core.Stateful;
 
@@ -52,5 +55,20 @@ public abstract class StatefulOptimizer extends Optimizer implements Stateful {
                     + "; this release reads " + stateVersion());
         }
         ParameterBuffers.restore("optimiser", state, run.network(), buffers());
+    }
+
+    /**
+     * Zeroes the weight's accumulated gradient: PyTorch adds each backward pass to it, and
+     * DJL's gradient collector does not clear it (DJL's own optimizers zero it in their update).
+     * @param weight The weight.
+     */
+    protected static void zeroGradient(NDArray weight) {
+        if (weight instanceof PtNDArray) {
+            JniUtils.zeroGrad((PtNDArray) weight);
+        } else if (weight.hasGradient()) {
+            try (NDArray g = weight.getGradient()) {
+                g.subi(g);
+            }
+        }
     }
 }
