@@ -311,6 +311,19 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
                 inputShape, newWeights, standardiser, targetStandardiser, device);
     }
 
+    /**
+     * A model of the same network, converters, standardisation and domains with other weights
+     * and its own provenance (a model soup, whose provenance names its ingredients).
+     * @param newName The model name.
+     * @param newWeights Every parameter, in the network's order.
+     * @param newProvenance The provenance.
+     * @return The model.
+     */
+    public DJLModel<T> withWeights(String newName, WeightsProto newWeights, ModelProvenance newProvenance) {
+        return new DJLModel<>(newName, newProvenance, featureIDMap, outputIDInfo, network, featureConverter, outputConverter,
+                inputShape, newWeights, standardiser, targetStandardiser, device);
+    }
+
     @Override
     protected DJLModel<T> copy(String newName, ModelProvenance newProvenance) {
         return new DJLModel<>(newName, newProvenance, featureIDMap, outputIDInfo, network, featureConverter, outputConverter,

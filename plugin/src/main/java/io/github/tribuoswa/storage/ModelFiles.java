@@ -79,6 +79,7 @@ public final class ModelFiles {
             + "io.github.tribuoswa.nn.core.DeviceAverage$Precision;io.github.tribuoswa.nn.core.SwagPosterior$Covariance;"
             + "io.github.tribuoswa.nn.core.NetworkWeights$Selection;io.github.tribuoswa.storage.ModelFiles$Format;"
             + "io.github.tribuoswa.schedule.WSDSchedule$Shape;io.github.tribuoswa.averaging.EmaDecay$Warmup;"
+            + "io.github.tribuoswa.nn.swa.SoupTrainer$Recipe;"
             + "java.lang.*;java.util.*;java.time.*;java.net.URL;java.io.File;java.util.regex.Pattern;"
             + "com.google.protobuf.**;!*";
 
