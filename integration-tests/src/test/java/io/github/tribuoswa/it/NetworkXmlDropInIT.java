@@ -29,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The XML drop-in: configs/djl-swa.xml, configs/djl-fge.xml and configs/djl-swag.xml are configs/djl-sgd.xml with the
- * trainer component replaced and its phase schedule added; each loads through OLCUT's
- * ConfigurationManager and trains.
+ * The XML drop-in: configs/djl-swa.xml, djl-fge.xml, djl-swag.xml, djl-ema.xml, djl-lawa.xml and
+ * djl-schedulefree.xml are configs/djl-sgd.xml with the trainer component replaced and what it
+ * names added; djl-soup.xml puts a soup in front of djl-fge.xml's trainer; each loads through
+ * OLCUT's ConfigurationManager and trains.
  */
 public class NetworkXmlDropInIT {
 
@@ -60,18 +61,27 @@ public class NetworkXmlDropInIT {
     @Test
     public void swaAndFgeReplaceOnlyTheTrainerComponentAndTrain() throws Exception {
         Map<String, Map<String, String>> sgd = components(Path.of("configs", "djl-sgd.xml"));
-        for (String variant : new String[]{"djl-swa.xml", "djl-fge.xml", "djl-swag.xml"}) {
+        for (String variant : new String[]{"djl-swa.xml", "djl-fge.xml", "djl-swag.xml", "djl-ema.xml", "djl-lawa.xml", "djl-schedulefree.xml"}) {
             Map<String, Map<String, String>> other = components(Path.of("configs", variant));
-            // every component of djl-sgd.xml is there; the only one added is the phase schedule the trainer names
+            // every component of djl-sgd.xml is there; the only ones added are what the new trainer names (a phase schedule;
+            // schedule-free SGD's optimiser and warm-up schedule; nothing for EMA and LAWA)
             java.util.Set<String> added = new java.util.TreeSet<>(other.keySet());
             added.removeAll(sgd.keySet());
             assertTrue(other.keySet().containsAll(sgd.keySet()), variant);
-            assertEquals(java.util.Set.of(other.get("trainer").get("phaseSchedule")), added, variant);
+            java.util.Set<String> changedProperties = java.util.Set.of();
+            if (variant.equals("djl-ema.xml") || variant.equals("djl-lawa.xml")) {
+                assertEquals(java.util.Set.of(), added, variant);
+            } else if (variant.equals("djl-schedulefree.xml")) {
+                assertEquals(java.util.Set.of(other.get("trainer").get("optimiser"), other.get("trainer").get("schedule")), added, variant);
+                changedProperties = java.util.Set.of("optimiser", "schedule");
+            } else {
+                assertEquals(java.util.Set.of(other.get("trainer").get("phaseSchedule")), added, variant);
+            }
             for (String name : sgd.keySet()) {
                 if (name.equals("trainer")) {
-                    // every property of the SGD trainer is kept unchanged; SWA/FGE add theirs
+                    // every property of the SGD trainer is kept unchanged (but those the method replaces); the method adds its own
                     for (Map.Entry<String, String> p : sgd.get(name).entrySet()) {
-                        if (!p.getKey().equals("@type")) {
+                        if (!p.getKey().equals("@type") && !changedProperties.contains(p.getKey())) {
                             assertEquals(p.getValue(), other.get(name).get(p.getKey()), variant + " trainer." + p.getKey());
                         }
                     }
@@ -85,7 +95,10 @@ public class NetworkXmlDropInIT {
         MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
         Map<String, Class<?>> expected = Map.of("djl-sgd.xml", DJLTrainer.class, "djl-swa.xml", SWATrainer.class, "djl-fge.xml", FGETrainer.class,
-                "djl-swag.xml", SWAGTrainer.class);
+                "djl-swag.xml", SWAGTrainer.class, "djl-ema.xml", io.github.tribuoswa.nn.swa.EMATrainer.class, "djl-lawa.xml",
+                io.github.tribuoswa.nn.swa.LAWATrainer.class, "djl-schedulefree.xml", io.github.tribuoswa.nn.swa.ScheduleFreeTrainer.class,
+                "djl-soup.xml", io.github.tribuoswa.nn.swa.SoupTrainer.class);
+        Map<String, com.google.protobuf.ByteString> weights = new java.util.TreeMap<>();
         for (Map.Entry<String, Class<?>> e : expected.entrySet()) {
             ConfigurationManager cm = new ConfigurationManager(Path.of("configs", e.getKey()).toString());
             @SuppressWarnings("unchecked")
@@ -101,7 +114,12 @@ public class NetworkXmlDropInIT {
                 assertEquals(10, ((EnsembleModel<Label>) model).getNumModels());
             } else {
                 assertInstanceOf(DJLModel.class, model);
+                weights.put(e.getKey(), ((DJLModel<Label>) model).weights().getValues());
             }
+        }
+        // the averages are their own models, not the SGD run's last weights (the runs share the SGD trajectory)
+        for (String averaged : new String[]{"djl-swa.xml", "djl-ema.xml", "djl-lawa.xml"}) {
+            assertTrue(!weights.get(averaged).equals(weights.get("djl-sgd.xml")), averaged + " returned SGD's weights");
         }
     }
 }
