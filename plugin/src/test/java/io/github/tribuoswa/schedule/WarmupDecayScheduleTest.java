@@ -14,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Warmup-stable-decay, value by value on a small budget.
+ * Warmup-stable-decay and cosine decay, value by value on small budgets.
  */
-public class WSDScheduleTest {
+public class WarmupDecayScheduleTest {
 
     @Test
     public void warmUpConstantThenOneMinusSqrtCoolDown() {
@@ -72,5 +72,24 @@ public class WSDScheduleTest {
         assertEquals(new WSDSchedule(0.1, 10, 2, 0.4, WSDSchedule.Shape.LINEAR).toString(), s.toString());
         assertEquals(0.025, s.rate(10), 1e-15);
         Files.delete(xml);
+    }
+
+    @Test
+    public void cosineDecaysFromTheWarmUpToTheFinalRatio() {
+        // B = 6, W = 2: 0.5, 1, then t = 0, 1/4, 2/4, 3/4 over steps 3..6
+        CosineSchedule c = new CosineSchedule(1.0, 6, 2, 0.1);
+        double[] expected = {0.5, 1.0, 1.0, 0.1 + 0.9 * (1 + Math.cos(Math.PI / 4)) / 2, 0.1 + 0.9 * 0.5,
+            0.1 + 0.9 * (1 + Math.cos(3 * Math.PI / 4)) / 2};
+        for (int i = 1; i <= 6; i++) {
+            assertEquals(expected[i - 1], c.rate(i), 1e-15, "step " + i);
+        }
+        assertEquals(c.rate(6), c.rate(100), 0.0);
+        CosineSchedule plain = new CosineSchedule(0.2, 4, 0, 0);
+        assertEquals(0.2, plain.rate(1), 0.0);
+        assertEquals(0.2 * (1 + Math.cos(3 * Math.PI / 4)) / 2, plain.rate(4), 1e-15);
+        assertTrue(plain.rate(4) > 0);
+        PropertyException e = assertThrows(PropertyException.class, () -> new CosineSchedule(0.1, 5, 5, 0));
+        assertTrue(e.getMessage().contains("warmupSteps = 5 is out of range; allowed: integer in [0, budget - 1 = 4]"), e.getMessage());
+        assertThrows(PropertyException.class, () -> new CosineSchedule(0.1, 5, 0, 1));
     }
 }
