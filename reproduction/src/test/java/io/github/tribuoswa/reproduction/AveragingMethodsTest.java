@@ -44,6 +44,14 @@ public class AveragingMethodsTest {
                 "RUNS,UNIFORM_SOUP", "RUNS,GREEDY_SOUP"), s.subList(1, s.size()).stream().map(r -> r.split(",")[3] + "," + r.split(",")[4])
                 .collect(Collectors.toList()));
         assertTrue(s.get(5).split(",")[5].equals("4"), "4 runs: " + s.get(5));
+        String md = AveragingReport.report(out, soups, tmp.resolve("fig").resolve("curves"), "test");
+        for (String method : AveragingMethods.METHODS) {
+            assertTrue(md.contains("| " + method + " | 1 | "), method + " in\n" + md);
+        }
+        assertTrue(md.contains("| SGD | 1 | ") && md.lines().filter(l -> l.startsWith("| SGD |")).findFirst().orElseThrow().endsWith("1 of 1) |"),
+                "SGD reaches its own final accuracy at its last epoch:\n" + md);
+        assertTrue(md.contains("| FGE snapshots | GREEDY_SOUP | 1 |") && md.contains("| 4 runs from one pre-trained point | ENSEMBLE | 1 | 4.0 |"), md);
+        assertTrue(Files.size(tmp.resolve("fig").resolve("curves.png")) > 0 && Files.size(tmp.resolve("fig").resolve("curves.svg")) > 0);
         AveragingMethods.run(args);
         assertEquals(rows, Files.readAllLines(out, StandardCharsets.UTF_8), "a second run finds every curve done");
         assertEquals(s, Files.readAllLines(soups, StandardCharsets.UTF_8));

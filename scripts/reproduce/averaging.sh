@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Issue 16's comparison on full Fashion-MNIST (io.github.tribuoswa.reproduction.AveragingMethods): SGD,
+# cosine, WSD, SWA, EMA with warm-up, LAWA and schedule-free SGD at one budget, the test accuracy of
+# the model each returns after every epoch, and soups of FGE snapshots and of 4 fine-tuning runs
+# against their ensembles and best members; then the "averaging" section of docs/results.md and the
+# curves' plot (docs/figures/averaging/curves.{png,svg}) by io.github.tribuoswa.reproduction.AveragingReport.
+# One intra-op thread; resumable: runs already in docs/results/{averaging,soups}-djl.csv are kept
+# (a killed run redoes only the run it was in). The harness runs from a private copy of the classes in
+# RUN_DIR (default ~/.cache/tribuo-swa/averaging), so rebuilding cannot change it. SKIP_BUILD=1 uses
+# the classes already built. Installs dataset-fashion-mnist with apt-get if it is missing.
+#
+#   scripts/reproduce/averaging.sh [NETWORK] [EPOCHS] [SEEDS]     e.g. cnn 15 1,2,3
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+NETWORK=${1:-cnn}
+EPOCHS=${2:-15}
+SEEDS=${3:-1,2,3}
+run=${AVERAGING_RUN_DIR:-$HOME/.cache/tribuo-swa/averaging}
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist
+fi
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
+mkdir -p "$run"
+rm -rf "$run/classes" && cp -r reproduction/target/classes "$run/classes"
+cp_entries=""
+mkdir -p "$run/jars"
+for entry in $(tr ':' '\n' < reproduction/target/classpath.txt); do
+  case "$entry" in
+    "$HOME"/.m2/repository/io/github/tribuoswa/*|"$PWD"/*/target/*.jar) cp "$entry" "$run/jars/" && entry="$run/jars/$(basename "$entry")" ;;
+  esac
+  cp_entries="${cp_entries:+$cp_entries:}$entry"
+done
+classpath="$run/classes:$cp_entries"
+DJL_OFFLINE=true java -cp "$classpath" io.github.tribuoswa.reproduction.AveragingMethods --data full --network "$NETWORK" \
+  --epochs "$EPOCHS" --seeds "$SEEDS" --threads 1 --out docs/results/averaging-djl.csv --soups-out docs/results/soups-djl.csv \
+  --work "$run" 2>&1 | grep -v '^INFO\|^[A-Z][a-z][a-z] [0-9]' | tee -a "$run/averaging.log"
+DJL_OFFLINE=true java -cp "$classpath" io.github.tribuoswa.reproduction.AveragingReport --curves docs/results/averaging-djl.csv \
+  --soups docs/results/soups-djl.csv --figure docs/figures/averaging/curves --command "scripts/reproduce/averaging.sh $NETWORK $EPOCHS $SEEDS" \
+  | python3 reproduction/python/update_doc_section.py docs/results.md averaging
