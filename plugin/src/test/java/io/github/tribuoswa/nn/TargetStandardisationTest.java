@@ -300,4 +300,33 @@ public class TargetStandardisationTest {
             }
         }
     }
+
+    @Test
+    public void emaLawaAndSoupsOfRegressorsPredictInTheTargetsUnits() {
+        MutableDataset<Regressor> data = scaledRegression(320, 9);
+        MutableDataset<Regressor> test = scaledRegression(200, 10);
+        MLPFactory net = new MLPFactory(new int[]{32}, Activation.RELU, 0, false);
+        io.github.tribuoswa.nn.swa.EMATrainer<Regressor> ema = io.github.tribuoswa.nn.swa.EMATrainer.builder(net, new DenseConverter(),
+                        new RegressorConverter()).epochs(30).batchSize(32).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0))
+                .schedule(new ConstantSchedule(0.01)).decay(new io.github.tribuoswa.averaging.EmaDecay(0.99,
+                        io.github.tribuoswa.averaging.EmaDecay.Warmup.TIMM, 0, 1, 0.75)).seed(3L).device("cpu").intraOpThreads(1)
+                .standardise(true).build();
+        DJLModel<Regressor> e = quiet(ema, data);
+        assertTrue(e.targetStandardiser() != null);
+        assertTrue(new RegressionEvaluator().evaluate(e, test).averageR2() > 0.8, "EMA");
+        io.github.tribuoswa.nn.swa.LAWATrainer<Regressor> lawa = io.github.tribuoswa.nn.swa.LAWATrainer.builder(net, new DenseConverter(),
+                        new RegressorConverter()).epochs(30).batchSize(32).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0))
+                .schedule(new ConstantSchedule(0.01)).latest(5).every(1, CycleUnit.EPOCHS).seed(3L).device("cpu").intraOpThreads(1)
+                .standardise(true).build();
+        assertTrue(new RegressionEvaluator().evaluate(quiet(lawa, data), test).averageR2() > 0.8, "LAWA");
+        io.github.tribuoswa.nn.swa.FGETrainer<Regressor> fge = io.github.tribuoswa.nn.swa.FGETrainer.builder(net, new DenseConverter(),
+                        new RegressorConverter()).epochs(30).batchSize(32).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0))
+                .schedule(new ConstantSchedule(0.01)).phaseStart(25).phaseSchedule(new io.github.tribuoswa.schedule.TriangularSchedule(0.01,
+                        0.001, 4)).cycleUnit(CycleUnit.ITERATIONS).seed(3L).device("cpu").intraOpThreads(1).standardise(true).build();
+        io.github.tribuoswa.nn.swa.SoupTrainer<Regressor> soup = new io.github.tribuoswa.nn.swa.SoupTrainer<>(fge,
+                io.github.tribuoswa.nn.swa.SoupTrainer.Recipe.GREEDY, 0.2, 1L);
+        DJLModel<Regressor> s = (DJLModel<Regressor>) soup.train(data);
+        assertTrue(s.targetStandardiser() != null, "the soup keeps the targets' standardisation");
+        assertTrue(new RegressionEvaluator().evaluate(s, test).averageR2() > 0.8, "greedy soup (scored by -RMSE)");
+    }
 }
