@@ -15,7 +15,7 @@ import io.github.tribuoswa.util.Checks;
  * The authors evaluate it once per epoch with t = epoch / epochs; here it is evaluated per
  * step, which is the same curve at finer resolution. The schedule has no cycles.
  */
-public final class BaselineSchedule implements LearningRateSchedule {
+public final class BaselineSchedule implements DecaySchedule {
 
     @Config(mandatory = true, description = "α0, the initial learning rate (> 0).")
     private double initialLearningRate;
@@ -80,16 +80,6 @@ public final class BaselineSchedule implements LearningRateSchedule {
     public double rate(long iteration) {
         double t = (double) (Cycles.checkIteration(iteration) - 1) / budget;
         return initialLearningRate * factor(t, finalRatio);
-    }
-
-    @Override
-    public boolean isCycleEnd(long iteration) {
-        return false;
-    }
-
-    @Override
-    public boolean isCycleMidpoint(long iteration) {
-        return false;
     }
 
     @Override

@@ -13,7 +13,7 @@ import io.github.tribuoswa.util.Checks;
  * and the last rate after the budget; r·α0 is the rate the cosine approaches (r = 0 for
  * PyTorch's default {@code eta_min = 0}; the last step's rate is still above it). No cycles.
  */
-public final class CosineSchedule implements LearningRateSchedule {
+public final class CosineSchedule implements DecaySchedule {
 
     @Config(mandatory = true, description = "α0, the rate after the warm-up (> 0).")
     private double initialLearningRate;
@@ -65,16 +65,6 @@ public final class CosineSchedule implements LearningRateSchedule {
         }
         double t = (double) (i - warmupSteps - 1) / (budget - warmupSteps);
         return initialLearningRate * (finalRatio + (1 - finalRatio) * (1 + Math.cos(Math.PI * t)) / 2);
-    }
-
-    @Override
-    public boolean isCycleEnd(long iteration) {
-        return false;
-    }
-
-    @Override
-    public boolean isCycleMidpoint(long iteration) {
-        return false;
     }
 
     @Override

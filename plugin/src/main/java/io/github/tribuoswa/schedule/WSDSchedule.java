@@ -18,7 +18,7 @@ import io.github.tribuoswa.util.Checks;
  * cycles: SWA or LAWA during the constant phase take their own averaging points (an
  * {@code SWATrainer} whose phase is the constant α, a {@code LAWATrainer} on this schedule).
  */
-public final class WSDSchedule implements LearningRateSchedule {
+public final class WSDSchedule implements DecaySchedule {
 
     /**
      * The shape of the cool-down.
@@ -110,16 +110,6 @@ public final class WSDSchedule implements LearningRateSchedule {
         }
         double tau = (double) Math.min(i - (budget - c) - 1, c - 1) / c;
         return peakLearningRate * (cooldownShape == Shape.SQRT ? 1 - Math.sqrt(tau) : 1 - tau);
-    }
-
-    @Override
-    public boolean isCycleEnd(long iteration) {
-        return false;
-    }
-
-    @Override
-    public boolean isCycleMidpoint(long iteration) {
-        return false;
     }
 
     @Override
