@@ -89,25 +89,39 @@ public record EmaDecay(double decay, Warmup warmup, double minDecay, double gamm
 
     /**
      * The rule of an average updated after every {@code every}-th step from its start: the
-     * update with t &minus; 1 = n updates before it follows step start + (n + 1)·every, so it uses
-     * δ at (n + 1)·every &minus; 1 steps; β = 1 &minus; that decay (the first update copies).
+     * update with n updates before it follows step start + (n + 1)·every, so it uses δ at
+     * t = (n + 1)·every &minus; 1 steps; β = 1 &minus; that decay (the first update copies).
      * @param every Steps between updates (&ge; 1).
      * @return The rule.
      */
     public AverageRule rule(long every) {
+        return rule(every, false);
+    }
+
+    /**
+     * The rule of an average updated every {@code every} steps, its first update at its start
+     * ({@code firstAtStart}: SWA's ŵ, counted) or {@code every} steps after it: the update with
+     * n updates before it follows step start + (n + s)·every with s = 0 or 1, so it uses δ at
+     * t = (n + s)·every &minus; 1 (t = k &minus; start &minus; 1 for the update after step k).
+     * @param every Steps between updates (&ge; 1).
+     * @param firstAtStart Whether the first update is at the start.
+     * @return The rule.
+     */
+    public AverageRule rule(long every, boolean firstAtStart) {
         if (every < 1) {
             throw new IllegalArgumentException("emaEvery = " + every + " is out of range; allowed: integer >= 1");
         }
+        long shift = firstAtStart ? 0 : 1;
         EmaDecay self = this;
         return new AverageRule() {
             @Override
             public double incomingWeight(long previousCount) {
-                return previousCount == 0 ? 1.0 : 1.0 - self.at((previousCount + 1) * every - 1);
+                return previousCount == 0 ? 1.0 : 1.0 - self.at((previousCount + shift) * every - 1);
             }
 
             @Override
             public String toString() {
-                return "EMA(" + self + ",every=" + every + ")";
+                return "EMA(" + self + ",every=" + every + (firstAtStart ? ",firstAtStart" : "") + ")";
             }
         };
     }

@@ -25,6 +25,19 @@ public final class ExponentialMovingAverage extends AbstractWeightAverage {
     }
 
     /**
+     * An empty exponential moving average whose decay may warm up ({@link EmaDecay}), updated every
+     * {@code every} steps from its start.
+     * @param size The number of weights.
+     * @param decay δ and its warm-up.
+     * @param every Steps between updates (&ge; 1).
+     * @param firstAtStart Whether the first update is at the start (SWA's ŵ, counted).
+     */
+    public ExponentialMovingAverage(int size, EmaDecay decay, long every, boolean firstAtStart) {
+        super(size, decay.rule(every, firstAtStart));
+        this.decay = decay.decay();
+    }
+
+    /**
      * The decay δ.
      * @return δ.
      */

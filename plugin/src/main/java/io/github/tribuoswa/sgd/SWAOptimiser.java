@@ -1,10 +1,13 @@
 package io.github.tribuoswa.sgd;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
+import io.github.tribuoswa.averaging.EmaDecay;
+import io.github.tribuoswa.averaging.ExponentialMovingAverage;
 import io.github.tribuoswa.averaging.WeightAverage;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.schedule.PhasedSchedule;
@@ -69,8 +72,22 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
     @Config(description = "Count ŵ, the weights after the schedule's swaStart steps, as the first averaged model (Algorithm 1).")
     private boolean countStartWeights = true;
 
+    @Config(description = "EMA: the decay's warm-up, NONE, TENSORFLOW (min(δ, (1 + t)/(10 + t))) or TIMM (1 - (1 + t/γ)^-p clamped to "
+            + "[emaMinDecay, δ]), t the steps since swaStart before the update.")
+    private EmaDecay.Warmup emaWarmup = EmaDecay.Warmup.NONE;
+
+    @Config(description = "EMA with the TIMM warm-up: the smallest decay, in [0, emaDecay].")
+    private double emaMinDecay = 0.0;
+
+    @Config(description = "EMA with the TIMM warm-up: γ (> 0).")
+    private double emaWarmupGamma = 1.0;
+
+    @Config(description = "EMA with the TIMM warm-up: p (> 0).")
+    private double emaWarmupPower = 0.75;
+
     private ScheduledOptimiser scheduled;
     private AveragingPoints points;
+    private long cycle;
     private Parameters parameters;
     private WeightAverage average;
     private transient OpenTelemetry openTelemetry;
@@ -141,6 +158,38 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         }
         scheduled = new ScheduledOptimiser(optimiser, run);
         points = new AveragingPoints(run, countStartWeights);
+        cycle = Math.max(1, run.cycleLength());
+        try {
+            emaDecay().rule(cycle, countStartWeights);
+        } catch (IllegalArgumentException e) {
+            // EmaDecay's message starts with the parameter's name
+            throw new PropertyException(getClass().getSimpleName(), e.getMessage().substring(0, e.getMessage().indexOf(' ')), e.getMessage());
+        }
+    }
+
+    private EmaDecay emaDecay() {
+        return new EmaDecay(emaDecay, emaWarmup, emaMinDecay, emaWarmupGamma, emaWarmupPower);
+    }
+
+    /**
+     * An SWA optimiser whose average is an EMA with a warm-up of its decay (TensorFlow's or
+     * timm's; {@link EmaDecay}), t counting the steps after the schedule's swaStart.
+     * @param optimiser The inner optimiser (learning rate 1).
+     * @param schedule The run's schedule (its cycle ends after its swaStart are the averaging points).
+     * @param decay δ and its warm-up.
+     * @param countStartWeights Whether ŵ is the first model.
+     */
+    public SWAOptimiser(StochasticGradientOptimiser optimiser, LearningRateSchedule schedule, EmaDecay decay, boolean countStartWeights) {
+        this.optimiser = optimiser;
+        this.schedule = schedule;
+        this.averaging = Averaging.EMA;
+        this.emaDecay = decay.decay();
+        this.emaWarmup = decay.warmup();
+        this.emaMinDecay = decay.minDecay();
+        this.emaWarmupGamma = decay.gamma();
+        this.emaWarmupPower = decay.power();
+        this.countStartWeights = countStartWeights;
+        postConfig();
     }
 
     /**
@@ -156,7 +205,9 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
     public void initialise(Parameters parameters) {
         scheduled.initialise(parameters);
         this.parameters = parameters;
-        this.average = averaging.create(TensorWeights.size(parameters.get()), emaDecay);
+        int size = TensorWeights.size(parameters.get());
+        this.average = averaging == Averaging.EMA ? new ExponentialMovingAverage(size, emaDecay(), cycle, countStartWeights)
+                : averaging.create(size, emaDecay);
         this.telemetry = new SgdTelemetry(Telemetry.resolve(openTelemetry), toString(), average.size());
     }
 
@@ -232,6 +283,10 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         copy.averaging = averaging;
         copy.emaDecay = emaDecay;
         copy.countStartWeights = countStartWeights;
+        copy.emaWarmup = emaWarmup;
+        copy.emaMinDecay = emaMinDecay;
+        copy.emaWarmupGamma = emaWarmupGamma;
+        copy.emaWarmupPower = emaWarmupPower;
         copy.postConfig();
         copy.openTelemetry = openTelemetry;
         return copy;

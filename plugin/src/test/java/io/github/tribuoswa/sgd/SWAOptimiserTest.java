@@ -133,6 +133,33 @@ public class SWAOptimiserTest {
     }
 
     @Test
+    public void emaWithTimmsWarmUpFollowsItsDecaySequence() {
+        // no w-hat: updates after steps 350, 400, ..., 600; the update after step k uses the decay at t = k - 300 - 1
+        SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(300, 50, false));
+        io.github.tribuoswa.averaging.EmaDecay timm = new io.github.tribuoswa.averaging.EmaDecay(0.99,
+                io.github.tribuoswa.averaging.EmaDecay.Warmup.TIMM, 0, 10, 0.75);
+        SWAOptimiser swa = new SWAOptimiser(new SnapshotProbe(SGD.getSimpleSGD(1.0), rec),
+                new SWASchedule(0.1, 300, new ConstantSchedule(0.02, 50)), timm, false);
+        LinearSGDModel model = new LinearSGDTrainer(new LogMulticlass(), swa, 4, -1, 1, 7L).train(SyntheticData.classification(N, 1));
+        Map<Long, double[]> snaps = rec.last();
+        assertEquals(6, snaps.size());
+        double[] ema = null;
+        for (Map.Entry<Long, double[]> e : snaps.entrySet()) {
+            double[] w = e.getValue();
+            if (ema == null) {
+                ema = w.clone();
+            } else {
+                double d = timm.at(e.getKey() - 300 - 1);
+                for (int j = 0; j < w.length; j++) {
+                    ema[j] = d * ema[j] + (1 - d) * w[j];
+                }
+            }
+        }
+        assertArrayEquals(ema, weights(model), 1e-12);
+        assertTrue(timm.at(99) < 0.99, "the warm-up is still below δ at the second update");
+    }
+
+    @Test
     public void reusedTrainerAveragesEachRunAfresh() {
         SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(150, 30, true));
         SWAOptimiser swa = new SWAOptimiser(new SnapshotProbe(SGD.getSimpleSGD(1.0), rec),
