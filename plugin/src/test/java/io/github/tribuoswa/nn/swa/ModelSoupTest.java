@@ -178,4 +178,23 @@ public class ModelSoupTest {
         SoupTrainer<?> xml = (SoupTrainer<?>) new ConfigurationManager(Path.of("..", "configs", "djl-soup.xml").toString()).lookup("trainer");
         assertTrue(xml.toString().contains("recipe=GREEDY"), xml.toString());
     }
+
+    @Test
+    public void aSoupSavesAndLoadsWithItsIngredientsProvenance(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        FGETrainer<Label> t = fge(true);
+        t.setProgressBar(false);
+        DJLModel<Label> soup = ModelSoup.uniform(members(t.train(SWAFGETrainerTest.DATA)), SWAFGETrainerTest.DATA, 32, null).model();
+        for (io.github.tribuoswa.storage.ModelFiles.Format format : io.github.tribuoswa.storage.ModelFiles.Format.values()) {
+            Path file = tmp.resolve("soup-" + format);
+            io.github.tribuoswa.storage.ModelFiles.save(soup, file, format);
+            @SuppressWarnings("unchecked")
+            DJLModel<Label> back = io.github.tribuoswa.storage.ModelFiles.load(file, DJLModel.class);
+            assertEquals(soup.getProvenance(), back.getProvenance(), format.toString());
+            var a = soup.predict(SWAFGETrainerTest.DATA);
+            var b = back.predict(SWAFGETrainerTest.DATA);
+            for (int i = 0; i < a.size(); i++) {
+                assertEquals(a.get(i).getOutputScores().toString(), b.get(i).getOutputScores().toString(), format + " example " + i);
+            }
+        }
+    }
 }
