@@ -130,7 +130,9 @@ public final class NetworkWeights {
     }
 
     /**
-     * Copies values into an existing array's storage, in place (on its device).
+     * Copies values into an existing array's storage, in place (on its device), with autograd
+     * off: an in-place write into a parameter that requires a gradient is refused by libtorch
+     * while the thread's grad mode is on (a model loaded in a thread that trains, say).
      * {@code NDArray.set(Buffer)} would instead re-point the storage at a Java buffer.
      * @param array The array.
      * @param flat The values.
@@ -140,7 +142,7 @@ public final class NetworkWeights {
         int n = Math.toIntExact(array.size());
         try (NDManager tmp = array.getManager().newSubManager()) {
             NDArray source = tmp.create(FloatBuffer.wrap(flat, offset, n).slice(), array.getShape());
-            array.set(ALL, source);
+            NoGrad.run(() -> array.set(ALL, source));
         }
     }
 }

@@ -1,0 +1,228 @@
+package io.github.tribuoswa.spark;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.tribuoswa.data.FashionMnist;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.tribuo.DataSource;
+import org.tribuo.Dataset;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.evaluation.RegressionEvaluator;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sweep of one trainer configuration (OLCUT XML, as users write it) as an Apache Spark job:
+ * each {@link Variation} (a seed and property overrides by {@code component.property} name) is
+ * one task that builds the trainer from the configuration's text, reads its training and test
+ * data itself (a path every executor can read: {@code embedded}, {@code full},
+ * {@code fashion-mnist:DIR}, or {@code config:NAME}, a Tribuo {@code DataSource} of the
+ * configuration), trains, scores the model on the test data (accuracy for labels, R² for
+ * regression) and returns it as Tribuo protobuf bytes. A variation that fails (a bad override,
+ * a diverging run) fails alone: its {@link Result} carries the error, unless the job is built
+ * to stop. The same {@link #runOne} runs a variation outside Spark, so a sweep's models can be
+ * compared with sequential runs bit for bit.
+ * <p>
+ * Each task trains with as many intra-op threads as Spark gives it ({@code spark.task.cpus},
+ * via the trainer's {@code intraOpThreads}; an explicit {@code trainer.intraOpThreads} override
+ * wins), so tasks sharing an executor do not oversubscribe its cores.
+ * <p>
+ * <b>One training at a time per JVM.</b> DJL's PyTorch engine allows one gradient collector per
+ * process ("A PtGradientCollector is already collecting. Only one can be collecting at a time"),
+ * so tasks that share an executor JVM take turns ({@link #TRAINING}): give executors one task
+ * slot each ({@code spark.executor.cores = spark.task.cpus}) to train in parallel across
+ * executors; in {@code local[N]} the tasks of one JVM run one after the other.
+ */
+public final class SweepJob implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Held while a task of this JVM trains: DJL's PyTorch engine trains one network at a time per process. */
+    static final java.util.concurrent.locks.ReentrantLock TRAINING = new java.util.concurrent.locks.ReentrantLock();
+
+    /**
+     * One variation of the configuration.
+     * @param name Its name in the results.
+     * @param seed The trainer's {@code seed}.
+     * @param overrides Property values by {@code component.property} (e.g. {@code trainer.epochs}).
+     */
+    public record Variation(String name, long seed, Map<String, String> overrides) implements Serializable {
+        /**
+         * A copy that keeps the overrides' order.
+         */
+        public Variation {
+            overrides = new LinkedHashMap<>(overrides);
+        }
+    }
+
+    /**
+     * What a variation produced.
+     * @param name The variation's name.
+     * @param seed Its seed.
+     * @param model The model as Tribuo protobuf bytes (empty if it failed).
+     * @param score Test accuracy (labels) or R² (regression); NaN if it failed.
+     * @param error The failure's message, or null.
+     */
+    public record Result(String name, long seed, byte[] model, double score, String error) implements Serializable {
+        /**
+         * Whether the variation trained.
+         * @return True without an error.
+         */
+        public boolean succeeded() {
+            return error == null;
+        }
+
+        /**
+         * The model.
+         * @return The deserialized Tribuo model.
+         * @throws IllegalStateException if the variation failed.
+         */
+        public Model<?> toModel() {
+            if (!succeeded()) {
+                throw new IllegalStateException("variation " + name + " failed: " + error);
+            }
+            try {
+                return Model.deserialize(org.tribuo.protos.core.ModelProto.parseFrom(model));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException("variation " + name + ": corrupt model bytes", e);
+            }
+        }
+    }
+
+    private final String configXml;
+    private final String trainerName;
+    private final String trainData;
+    private final String testData;
+    private final boolean stopOnError;
+
+    /**
+     * A sweep job.
+     * @param configXml The OLCUT configuration's text.
+     * @param trainerName The trainer component's name.
+     * @param trainData Where each task reads its training data.
+     * @param testData Where each task reads its test data.
+     * @param stopOnError Whether one failing variation fails the whole job.
+     */
+    public SweepJob(String configXml, String trainerName, String trainData, String testData, boolean stopOnError) {
+        this.configXml = configXml;
+        this.trainerName = trainerName;
+        this.trainData = trainData;
+        this.testData = testData;
+        this.stopOnError = stopOnError;
+    }
+
+    /**
+     * Runs the variations as Spark tasks, one partition each, and collects the results in order.
+     * @param spark The Spark context.
+     * @param variations The variations.
+     * @return One result per variation.
+     */
+    public List<Result> run(JavaSparkContext spark, List<Variation> variations) {
+        if (variations.isEmpty()) {
+            throw new IllegalArgumentException("variations is empty; allowed: at least one variation");
+        }
+        SweepJob job = this;
+        return spark.parallelize(new ArrayList<>(variations), variations.size()).map(job::runOne).collect();
+    }
+
+    /**
+     * Runs one variation in this JVM (what each Spark task does).
+     * @param v The variation.
+     * @return Its result.
+     */
+    public Result runOne(Variation v) {
+        try {
+            ConfigurationManager cm = configuration();
+            cm.overrideConfigurableProperty(trainerName, "seed", new SimpleProperty(Long.toString(v.seed())));
+            TaskContext task = TaskContext.get();
+            if (task != null) {
+                cm.overrideConfigurableProperty(trainerName, "intraOpThreads", new SimpleProperty(Integer.toString(task.cpus())));
+            }
+            for (Map.Entry<String, String> o : v.overrides().entrySet()) {
+                int dot = o.getKey().indexOf('.');
+                if (dot < 1 || dot == o.getKey().length() - 1) {
+                    throw new IllegalArgumentException("override " + o.getKey() + " is out of range; allowed: component.property");
+                }
+                cm.overrideConfigurableProperty(o.getKey().substring(0, dot), o.getKey().substring(dot + 1), new SimpleProperty(o.getValue()));
+            }
+            Object component = cm.lookup(trainerName);
+            if (!(component instanceof Trainer)) {
+                throw new IllegalArgumentException("trainer = " + trainerName + " is not a Tribuo Trainer in the configuration");
+            }
+            Dataset<?> train = load(trainData, cm, FashionMnist.Split.TRAIN);
+            Model<?> model;
+            TRAINING.lock();
+            try {
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Model<?> trained = ((Trainer) component).train(train);
+                model = trained;
+            } finally {
+                TRAINING.unlock();
+            }
+            double score = score(model, load(testData, cm, FashionMnist.Split.TEST));
+            byte[] bytes = model.serialize().toByteArray();
+            if (model instanceof AutoCloseable c) {
+                c.close();
+            }
+            return new Result(v.name(), v.seed(), bytes, score, null);
+        } catch (Exception e) {
+            if (stopOnError) {
+                throw new IllegalStateException("variation " + v.name() + " failed: " + e.getMessage(), e);
+            }
+            return new Result(v.name(), v.seed(), new byte[0], Double.NaN, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private ConfigurationManager configuration() throws IOException {
+        Path tmp = Files.createTempFile("tribuo-swa-sweep", ".xml");
+        try {
+            Files.writeString(tmp, configXml, StandardCharsets.UTF_8);
+            return new ConfigurationManager(tmp.toString());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Dataset<?> load(String spec, ConfigurationManager cm, FashionMnist.Split split) {
+        if (spec.startsWith("config:")) {
+            Object source = cm.lookup(spec.substring("config:".length()));
+            if (!(source instanceof DataSource)) {
+                throw new IllegalArgumentException("data = " + spec + " is not a Tribuo DataSource of the configuration");
+            }
+            return new MutableDataset<>((DataSource) source);
+        }
+        String where = spec.startsWith("fashion-mnist:") ? spec.substring("fashion-mnist:".length()) : spec;
+        try {
+            return FashionMnist.load(FashionMnist.resolve(where), split);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double score(Model<?> model, Dataset<?> test) {
+        if (model.validate(Label.class)) {
+            return new LabelEvaluator().evaluate((Model<Label>) model, (Dataset<Label>) test).accuracy();
+        }
+        if (model.validate(Regressor.class)) {
+            return new RegressionEvaluator().evaluate((Model<Regressor>) model, (Dataset<Regressor>) test).averageR2();
+        }
+        throw new IllegalArgumentException("the model predicts neither Label nor Regressor");
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.tribuoswa.spark;
+
+import io.github.tribuoswa.nn.DJLModel;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A sweep of 4 seeds of configs/djl-swa.xml in local[2] returns the models sequential runs in
+ * one JVM return, bit for bit; a misconfigured variation fails alone.
+ */
+public class SweepJobTest {
+
+    @Test
+    public void fourSeedsOfSwaInLocalModeAreTheSequentialRuns() throws Exception {
+        String xml = Files.readString(Path.of("..", "configs", "djl-swa.xml"));
+        SweepJob job = new SweepJob(xml, "trainer", "embedded", "embedded", false);
+        List<SweepJob.Variation> variations = new ArrayList<>();
+        for (long seed = 1; seed <= 4; seed++) {
+            variations.add(new SweepJob.Variation("seed-" + seed, seed, Map.of("trainer.epochs", "5", "trainer.progressBar", "false", "trainer.intraOpThreads", "1")));
+        }
+        variations.add(new SweepJob.Variation("broken", 9, Map.of("trainer.epochs", "0")));
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("tribuo-swa-sweep-test").set("spark.ui.enabled", "false")
+                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
+        List<SweepJob.Result> results;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            results = job.run(sc, variations);
+        }
+        assertEquals(5, results.size());
+        SweepJob.Result broken = results.get(4);
+        assertTrue(!broken.succeeded() && broken.error().contains("epochs"), String.valueOf(broken.error()));
+        for (int i = 0; i < 4; i++) {
+            SweepJob.Result r = results.get(i);
+            assertTrue(r.succeeded(), r.error());
+            assertTrue(r.score() > 0.7, r.name() + " accuracy " + r.score());
+            // the same variation in this JVM, outside Spark (one intra-op thread, as each task had)
+            SweepJob.Result sequential = job.runOne(variations.get(i));
+            DJLModel<?> a = (DJLModel<?>) r.toModel();
+            DJLModel<?> b = (DJLModel<?>) sequential.toModel();
+            assertArrayEquals(b.weights().getValues().toByteArray(), a.weights().getValues().toByteArray(), r.name());
+            assertEquals(sequential.score(), r.score(), 0.0);
+        }
+    }
+}
