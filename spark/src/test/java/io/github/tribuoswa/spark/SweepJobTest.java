@@ -50,5 +50,17 @@ public class SweepJobTest {
             assertArrayEquals(b.weights().getValues().toByteArray(), a.weights().getValues().toByteArray(), r.name());
             assertEquals(sequential.score(), r.score(), 0.0);
         }
+        // the driver's builders: the best by test score, the ensemble, a soup; the failure is left out
+        SweepJob.Result best = SweepModels.best(results);
+        for (SweepJob.Result r : results.subList(0, 4)) {
+            assertTrue(best.score() >= r.score(), best.name() + " vs " + r.name());
+        }
+        org.tribuo.MutableDataset<org.tribuo.classification.Label> data = io.github.tribuoswa.data.FashionMnist.load(
+                io.github.tribuoswa.data.FashionMnist.resolve("embedded"), io.github.tribuoswa.data.FashionMnist.Split.TEST);
+        assertEquals(4, SweepModels.ensemble(results, data).getNumModels());
+        assertEquals(List.of(0, 1, 2, 3), SweepModels.soup(results, io.github.tribuoswa.nn.swa.SoupTrainer.Recipe.UNIFORM, data, data).kept());
+        IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SweepModels.best(List.of(broken)));
+        assertTrue(none.getMessage().contains("no successful variation; failed: broken"), none.getMessage());
     }
 }
