@@ -9,4 +9,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [ -f "$root/cli/target/classpath.txt" ] || (cd "$root" && mvn -B -q -DskipTests install)
-exec java -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.github.tribuoswa.cli.TribuoSwaCli "$@"
+# Spark (the sweep command) on Java 17 needs these; they change nothing for the other commands
+opens=""
+for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
+    java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+  opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
+done
+# shellcheck disable=SC2086
+exec java $opens -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.github.tribuoswa.cli.TribuoSwaCli "$@"

@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
  *   tribuo-swa train        --config FILE [--set NAME=VALUE]... [--trainer NAME] --train DATA [--test DATA] [--outputs LABEL|REGRESSION]
  *                           [--output MODEL] [--format protobuf|java]
  *   tribuo-swa evaluate     --model MODEL --test DATA [--config FILE [--set NAME=VALUE]...] [--outputs LABEL|REGRESSION]
+ *   tribuo-swa sweep        --config FILE [--set NAME=VALUE]... --train DATA --test DATA --seeds 1,2,3,4 [--override C.P=V]...
+ *                           [--master local[2]] [--build best|ensemble|soup-uniform] [--output MODEL] [--stop-on-error]
  *   tribuo-swa tabular-data --output DIR [--source DIR]
  *   tribuo-swa main         [the main job's options]
  *   tribuo-swa landscape    plane|rays|segment ...
@@ -54,7 +56,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "tribuo-swa", mixinStandardHelpOptions = true, version = "tribuo-swa 0.1.0-SNAPSHOT",
         description = "Weight averaging for Tribuo: train from an OLCUT XML configuration, evaluate a saved model, the main job, loss geometry.",
-        subcommands = {TribuoSwaCli.Train.class, TribuoSwaCli.Evaluate.class, TribuoSwaCli.TabularDataCommand.class, TribuoSwaCli.MainJob.class})
+        subcommands = {TribuoSwaCli.Train.class, TribuoSwaCli.Evaluate.class, TribuoSwaCli.Sweep.class, TribuoSwaCli.TabularDataCommand.class,
+            TribuoSwaCli.MainJob.class})
 public final class TribuoSwaCli implements Runnable {
 
     /** Exit code of a usage error. */
@@ -309,6 +312,109 @@ public final class TribuoSwaCli implements Runnable {
                 c.close();
             }
             return 0;
+        }
+    }
+
+    /**
+     * {@code sweep}: seeds (and overrides) of one configuration as a Spark job ({@link io.github.tribuoswa.spark.SweepJob}).
+     */
+    @Command(name = "sweep", mixinStandardHelpOptions = true,
+            description = {"Train seeds of the trainer of an OLCUT XML configuration as Spark tasks (each reads its own data) and build the "
+                    + "best model, their ensemble or their uniform soup. On Java 17 Spark needs the --add-opens flags of scripts/tribuo-swa.sh."})
+    static final class Sweep implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "the OLCUT XML configuration")
+        Path config;
+
+        @Option(names = "--set", description = "set a global property of the configuration, e.g. --set data=DIR")
+        Map<String, String> set = new java.util.LinkedHashMap<>();
+
+        @Option(names = "--trainer", defaultValue = "trainer", description = "the trainer component's name; default ${DEFAULT-VALUE}")
+        String trainer;
+
+        @Option(names = "--train", required = true, description = "the training data each task reads: embedded, full, fashion-mnist:DIR or "
+                + "config:NAME")
+        String train;
+
+        @Option(names = "--test", required = true, description = "the test data each task scores on (same forms)")
+        String test;
+
+        @Option(names = "--seeds", required = true, split = ",", description = "the seeds, one task each, e.g. 1,2,3,4")
+        List<Long> seeds;
+
+        @Option(names = "--override", description = "a property of every variation, component.property=value, e.g. trainer.epochs=5")
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
+        @Option(names = "--master", defaultValue = "local[2]", description = "the Spark master; default ${DEFAULT-VALUE}")
+        String master;
+
+        @Option(names = "--build", defaultValue = "best", description = "what to build from the results: best, ensemble or soup-uniform; "
+                + "default ${DEFAULT-VALUE}")
+        String build;
+
+        @Option(names = "--output", description = "where to save the model built (ModelFiles)")
+        Path output;
+
+        @Option(names = "--stop-on-error", description = "fail the job when one variation fails (default: it fails alone)")
+        boolean stopOnError;
+
+        @Mixin
+        Verbosity verbosity;
+
+        @Override
+        public Integer call() throws Exception {
+            DataSpec.requireFile("--config", config);
+            for (String spec : new String[]{train, test}) {
+                if (!(spec.equals(FashionMnist.EMBEDDED) || spec.equals(FashionMnist.FULL) || spec.startsWith("fashion-mnist:")
+                        || spec.startsWith("config:"))) {
+                    throw new IllegalArgumentException("--train/--test = " + spec + " is out of range; allowed: embedded, full, fashion-mnist:DIR "
+                            + "or config:NAME (each task reads it itself)");
+                }
+            }
+            if (!List.of("best", "ensemble", "soup-uniform").contains(build)) {
+                throw new IllegalArgumentException("--build = " + build + " is out of range; allowed: best, ensemble or soup-uniform");
+            }
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("--seeds is empty; allowed: one or more seeds, e.g. 1,2,3,4");
+            }
+            configuration(config, set); // the configuration and its properties load here before any task starts
+            io.github.tribuoswa.spark.SweepJob job = new io.github.tribuoswa.spark.SweepJob(java.nio.file.Files.readString(config), set, trainer,
+                    train, test, stopOnError);
+            List<io.github.tribuoswa.spark.SweepJob.Variation> variations = new ArrayList<>();
+            for (long seed : seeds) {
+                variations.add(new io.github.tribuoswa.spark.SweepJob.Variation("seed-" + seed, seed, overrides));
+            }
+            org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf().setMaster(master).setAppName("tribuo-swa sweep")
+                    .setIfMissing("spark.ui.enabled", "false");
+            List<io.github.tribuoswa.spark.SweepJob.Result> results;
+            try (org.apache.spark.api.java.JavaSparkContext sc = new org.apache.spark.api.java.JavaSparkContext(conf)) {
+                results = job.run(sc, variations);
+            }
+            PrintStream out = System.out;
+            for (io.github.tribuoswa.spark.SweepJob.Result r : results) {
+                out.println(r.succeeded() ? String.format(Locale.ROOT, "%s: test score %.4f", r.name(), r.score()) : r.name() + ": failed: "
+                        + r.error());
+            }
+            Model<?> model;
+            if (build.equals("best")) {
+                io.github.tribuoswa.spark.SweepJob.Result best = io.github.tribuoswa.spark.SweepModels.best(results);
+                out.printf(Locale.ROOT, "best: %s (%.4f)%n", best.name(), best.score());
+                model = best.toModel();
+            } else {
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Dataset data = DataSpec.parse("--train", train).load("--train", FashionMnist.Split.TRAIN, DataSpec.Outputs.LABEL,
+                        configuration(config, set));
+                @SuppressWarnings("unchecked")
+                Model<?> built = build.equals("ensemble") ? io.github.tribuoswa.spark.SweepModels.ensemble(results, data)
+                        : io.github.tribuoswa.spark.SweepModels.soup(results, io.github.tribuoswa.nn.swa.SoupTrainer.Recipe.UNIFORM, data, data)
+                        .model();
+                model = built;
+                out.println(build + " of " + results.stream().filter(io.github.tribuoswa.spark.SweepJob.Result::succeeded).count() + " models");
+            }
+            if (output != null) {
+                ModelFiles.save(model, output);
+                out.println("saved " + output);
+            }
+            return results.stream().allMatch(io.github.tribuoswa.spark.SweepJob.Result::succeeded) ? 0 : FAILURE;
         }
     }
 

@@ -203,4 +203,21 @@ public class TribuoSwaCliTest {
         assertUsageError(run("train", "--config", diabetes, "--train", "embedded"), "Fashion-MNIST", "--outputs LABEL");
         assertUsageError(run("train", "--config", cancer, "--set", "data=" + tmp.resolve("none"), "--train", "config:train-data"), "none");
     }
+
+    @Test
+    public void aSweepOfTwoSeedsRunsAsASparkJobAndSavesTheirEnsemble(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("ensemble.tribuo");
+        Result r = run("sweep", "--config", CONFIGS.resolve("djl-swa.xml").toString(), "--train", "embedded", "--test", "embedded",
+                "--seeds", "1,2", "--override", "trainer.epochs=5", "--override", "trainer.progressBar=false", "--master", "local[2]",
+                "--build", "ensemble", "--output", model.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("seed-1: test score 0.") && r.out().contains("seed-2: test score 0.") && r.out().contains("ensemble of 2"),
+                r.out());
+        assertEquals(2, ModelFiles.load(model, org.tribuo.ensemble.EnsembleModel.class).getNumModels());
+        Result bad = run("sweep", "--config", CONFIGS.resolve("djl-swa.xml").toString(), "--train", "csv:x.csv:y", "--test", "embedded",
+                "--seeds", "1");
+        assertUsageError(bad, "--train/--test = csv:x.csv:y is out of range");
+        assertUsageError(run("sweep", "--config", CONFIGS.resolve("djl-swa.xml").toString(), "--train", "embedded", "--test", "embedded",
+                "--seeds", "1", "--build", "mean"), "--build = mean is out of range");
+    }
 }

@@ -109,6 +109,7 @@ public final class SweepJob implements Serializable {
     private final String trainData;
     private final String testData;
     private final boolean stopOnError;
+    private final Map<String, String> globalProperties;
 
     /**
      * A sweep job.
@@ -119,7 +120,22 @@ public final class SweepJob implements Serializable {
      * @param stopOnError Whether one failing variation fails the whole job.
      */
     public SweepJob(String configXml, String trainerName, String trainData, String testData, boolean stopOnError) {
+        this(configXml, Map.of(), trainerName, trainData, testData, stopOnError);
+    }
+
+    /**
+     * A sweep job whose configuration's global properties ({@code ${NAME}} in its values) are set.
+     * @param configXml The OLCUT configuration's text.
+     * @param globalProperties Global property values by name.
+     * @param trainerName The trainer component's name.
+     * @param trainData Where each task reads its training data.
+     * @param testData Where each task reads its test data.
+     * @param stopOnError Whether one failing variation fails the whole job.
+     */
+    public SweepJob(String configXml, Map<String, String> globalProperties, String trainerName, String trainData, String testData,
+                    boolean stopOnError) {
         this.configXml = configXml;
+        this.globalProperties = new LinkedHashMap<>(globalProperties);
         this.trainerName = trainerName;
         this.trainData = trainData;
         this.testData = testData;
@@ -192,7 +208,9 @@ public final class SweepJob implements Serializable {
         Path tmp = Files.createTempFile("tribuo-swa-sweep", ".xml");
         try {
             Files.writeString(tmp, configXml, StandardCharsets.UTF_8);
-            return new ConfigurationManager(tmp.toString());
+            ConfigurationManager cm = new ConfigurationManager(tmp.toString());
+            globalProperties.forEach(cm::setGlobalProperty);
+            return cm;
         } finally {
             Files.deleteIfExists(tmp);
         }
