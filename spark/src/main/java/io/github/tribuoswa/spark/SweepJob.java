@@ -3,6 +3,13 @@ package io.github.tribuoswa.spark;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.tribuoswa.data.FashionMnist;
+import io.github.tribuoswa.telemetry.Telemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tribuo.DataSource;
@@ -51,6 +58,21 @@ import java.util.Map;
 public final class SweepJob implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** The driver's span of a sweep. */
+    public static final String SPAN_SWEEP = Telemetry.PREFIX + "sweep";
+
+    private static final TextMapGetter<Map<String, String>> CARRIER = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
 
     /** Held while a task of this JVM trains: DJL's PyTorch engine trains one network at a time per process. */
     static final java.util.concurrent.locks.ReentrantLock TRAINING = new java.util.concurrent.locks.ReentrantLock();
@@ -149,11 +171,53 @@ public final class SweepJob implements Serializable {
      * @return One result per variation.
      */
     public List<Result> run(JavaSparkContext spark, List<Variation> variations) {
+        return run(spark, variations, Telemetry.resolve(null));
+    }
+
+    /**
+     * Runs the variations as Spark tasks under one trace: the driver's span {@value #SPAN_SWEEP}
+     * is the parent of every task's run span (its context travels in the task as a W3C
+     * {@code traceparent}), so a trace viewer shows the sweep as one tree when the executors
+     * export to the same backend (their {@code GlobalOpenTelemetry}, e.g. the OpenTelemetry Java
+     * agent, or the trainer's {@code telemetry} component).
+     * @param spark The Spark context.
+     * @param variations The variations.
+     * @param otel The driver's OpenTelemetry.
+     * @return One result per variation.
+     */
+    public List<Result> run(JavaSparkContext spark, List<Variation> variations, OpenTelemetry otel) {
         if (variations.isEmpty()) {
             throw new IllegalArgumentException("variations is empty; allowed: at least one variation");
         }
-        SweepJob job = this;
-        return spark.parallelize(new ArrayList<>(variations), variations.size()).map(job::runOne).collect();
+        Span sweep = otel.getTracer(Telemetry.SCOPE).spanBuilder(SPAN_SWEEP).setAttribute("tribuoswa.sweep.variations", variations.size())
+                .setAttribute("tribuoswa.sweep.trainer", trainerName).startSpan();
+        try (Scope ignored = sweep.makeCurrent()) {
+            Map<String, String> carrier = new LinkedHashMap<>();
+            W3CTraceContextPropagator.getInstance().inject(Context.current(), carrier, Map::put);
+            SweepJob job = this;
+            List<Result> results = spark.parallelize(new ArrayList<>(variations), variations.size()).map(v -> job.runOne(v, carrier)).collect();
+            long failed = results.stream().filter(r -> !r.succeeded()).count();
+            sweep.setAttribute("tribuoswa.sweep.failed", failed);
+            return results;
+        } catch (RuntimeException e) {
+            sweep.recordException(e);
+            throw e;
+        } finally {
+            sweep.end();
+        }
+    }
+
+    /**
+     * Runs one variation under a parent trace context (a W3C {@code traceparent} carrier).
+     * @param v The variation.
+     * @param carrier The parent's context, or an empty map for none.
+     * @return Its result.
+     */
+    public Result runOne(Variation v, Map<String, String> carrier) {
+        Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), carrier, CARRIER);
+        try (Scope ignored = parent.makeCurrent()) {
+            return runOne(v);
+        }
     }
 
     /**

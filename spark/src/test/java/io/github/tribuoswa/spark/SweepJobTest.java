@@ -33,9 +33,27 @@ public class SweepJobTest {
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("tribuo-swa-sweep-test").set("spark.ui.enabled", "false")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
         List<SweepJob.Result> results;
+        io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter spans = io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+        io.opentelemetry.sdk.OpenTelemetrySdk sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder().setTracerProvider(
+                io.opentelemetry.sdk.trace.SdkTracerProvider.builder().addSpanProcessor(
+                        io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans)).build()).build();
+        io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+        io.opentelemetry.api.GlobalOpenTelemetry.set(sdk); // what the tasks' trainers take (one JVM in local mode)
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            results = job.run(sc, variations);
+            results = job.run(sc, variations, sdk);
+        } finally {
+            io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
         }
+        // one trace: the driver's sweep span is the parent of the run span of every variation that trained
+        var finished = spans.getFinishedSpanItems();
+        var sweep = finished.stream().filter(s -> s.getName().equals(SweepJob.SPAN_SWEEP)).findFirst().orElseThrow();
+        var runs = finished.stream().filter(s -> s.getName().equals(io.github.tribuoswa.telemetry.Telemetry.SPAN_RUN)).toList();
+        assertEquals(4, runs.size(), "the broken variation is refused before its run starts");
+        for (var run : runs) {
+            assertEquals(sweep.getTraceId(), run.getTraceId());
+            assertEquals(sweep.getSpanId(), run.getParentSpanId());
+        }
+        assertEquals(1L, sweep.getAttributes().get(io.opentelemetry.api.common.AttributeKey.longKey("tribuoswa.sweep.failed")));
         assertEquals(5, results.size());
         SweepJob.Result broken = results.get(4);
         assertTrue(!broken.succeeded() && broken.error().contains("epochs"), String.valueOf(broken.error()));
