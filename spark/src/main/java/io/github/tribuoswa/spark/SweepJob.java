@@ -132,6 +132,9 @@ public final class SweepJob implements Serializable {
     private final String testData;
     private final boolean stopOnError;
     private final Map<String, String> globalProperties;
+    private String checkpointRoot;
+    /** Fault injection for tests: a task's first attempt dies after this many steps (0: never). */
+    private long failFirstAttemptAfter;
 
     /**
      * A sweep job.
@@ -162,6 +165,38 @@ public final class SweepJob implements Serializable {
         this.trainData = trainData;
         this.testData = testData;
         this.stopOnError = stopOnError;
+    }
+
+    /**
+     * A job whose tasks checkpoint into {@code root/<variation name>} (a directory every executor
+     * can write): a task that dies mid-run (its executor lost) is retried by Spark and resumes from
+     * its own last checkpoint, ending with the model an undisturbed task returns.
+     * @param root The shared checkpoint directory.
+     * @return This job, checkpointing.
+     */
+    public SweepJob checkpointingInto(String root) {
+        this.checkpointRoot = root;
+        return this;
+    }
+
+    /**
+     * For tests of the retry: the first attempt of every task dies (an {@link Error}, as a lost
+     * executor would end it, not a failed variation) after the given number of steps.
+     * @param steps The steps (&gt; 0).
+     * @return This job.
+     */
+    SweepJob failingFirstAttemptsAfter(long steps) {
+        this.failFirstAttemptAfter = steps;
+        return this;
+    }
+
+    /** What a dying executor does to its task, for {@link #failingFirstAttemptsAfter}. */
+    static final class InjectedFault extends Error {
+        private static final long serialVersionUID = 1L;
+
+        InjectedFault(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -233,6 +268,10 @@ public final class SweepJob implements Serializable {
             if (task != null) {
                 cm.overrideConfigurableProperty(trainerName, "intraOpThreads", new SimpleProperty(Integer.toString(task.cpus())));
             }
+            if (checkpointRoot != null) {
+                cm.overrideConfigurableProperty(trainerName, "checkpointDirectory", new SimpleProperty(Path.of(checkpointRoot)
+                        .resolve(v.name()).toString()));
+            }
             for (Map.Entry<String, String> o : v.overrides().entrySet()) {
                 int dot = o.getKey().indexOf('.');
                 if (dot < 1 || dot == o.getKey().length() - 1) {
@@ -243,6 +282,20 @@ public final class SweepJob implements Serializable {
             Object component = cm.lookup(trainerName);
             if (!(component instanceof Trainer)) {
                 throw new IllegalArgumentException("trainer = " + trainerName + " is not a Tribuo Trainer in the configuration");
+            }
+            if (failFirstAttemptAfter > 0 && task != null && task.attemptNumber() == 0
+                    && component instanceof io.github.tribuoswa.nn.NetworkTrainer<?, ?> network) {
+                long after = failFirstAttemptAfter;
+                network.addObserver(new ai.djl.training.listener.TrainingListenerAdapter() {
+                    private long steps;
+
+                    @Override
+                    public void onTrainingBatch(ai.djl.training.Trainer trainer, ai.djl.training.listener.TrainingListener.BatchData batchData) {
+                        if (++steps > after) {
+                            throw new InjectedFault("injected: the first attempt of " + v.name() + " dies after " + after + " steps");
+                        }
+                    }
+                });
             }
             Dataset<?> train = load(trainData, cm, FashionMnist.Split.TRAIN);
             Model<?> model;

@@ -81,4 +81,33 @@ public class SweepJobTest {
                 () -> SweepModels.best(List.of(broken)));
         assertTrue(none.getMessage().contains("no successful variation; failed: broken"), none.getMessage());
     }
+
+    @Test
+    public void aTaskKilledOnItsFirstAttemptResumesFromItsCheckpointAndEndsTheSame(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        String xml = Files.readString(Path.of("..", "configs", "djl-swa.xml"));
+        List<SweepJob.Variation> variations = new ArrayList<>();
+        for (long seed = 1; seed <= 2; seed++) {
+            variations.add(new SweepJob.Variation("seed-" + seed, seed, Map.of("trainer.epochs", "5", "trainer.progressBar", "false",
+                    "trainer.intraOpThreads", "1")));
+        }
+        // the first attempt of each task dies after 130 steps (epoch 3 of 5, 47 steps an epoch); Spark retries it (local[2,2])
+        SweepJob job = new SweepJob(xml, "trainer", "embedded", "embedded", false).checkpointingInto(tmp.resolve("checkpoints").toString())
+                .failingFirstAttemptsAfter(130);
+        SparkConf conf = new SparkConf().setMaster("local[2,2]").setAppName("tribuo-swa-retry-test").set("spark.ui.enabled", "false")
+                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
+        List<SweepJob.Result> results;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            results = job.run(sc, variations);
+        }
+        SweepJob undisturbed = new SweepJob(xml, "trainer", "embedded", "embedded", false);
+        for (int i = 0; i < 2; i++) {
+            SweepJob.Result r = results.get(i);
+            assertTrue(r.succeeded(), r.error());
+            assertTrue(Files.exists(tmp.resolve("checkpoints").resolve(r.name()).resolve("run-0.checkpoint")), "its own checkpoint");
+            DJLModel<?> a = (DJLModel<?>) r.toModel();
+            DJLModel<?> b = (DJLModel<?>) undisturbed.runOne(variations.get(i)).toModel();
+            assertArrayEquals(b.weights().getValues().toByteArray(), a.weights().getValues().toByteArray(), r.name() + " resumed bit-identical");
+        }
+    }
 }
