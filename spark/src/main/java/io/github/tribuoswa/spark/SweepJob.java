@@ -133,6 +133,7 @@ public final class SweepJob implements Serializable {
     private final boolean stopOnError;
     private final Map<String, String> globalProperties;
     private String checkpointRoot;
+    private boolean childJvm;
     /** Fault injection for tests: a task's first attempt dies after this many steps (0: never). */
     private long failFirstAttemptAfter;
 
@@ -176,6 +177,21 @@ public final class SweepJob implements Serializable {
      */
     public SweepJob checkpointingInto(String root) {
         this.checkpointRoot = root;
+        return this;
+    }
+
+    /**
+     * A job whose tasks train in a child JVM each (the executor's Java and class path), so that
+     * tasks sharing an executor JVM train at the same time: DJL's PyTorch engine trains one
+     * network per process. The child's exit code carries a lost child to Spark as a failed task
+     * (retried); its standard error goes to the executor's. Telemetry in the child is the
+     * child's own {@code GlobalOpenTelemetry} (configure it with the OpenTelemetry agent or
+     * {@code OTEL_*} variables, which the child inherits); the trace context still travels.
+     * @param isolated Whether tasks train in child JVMs.
+     * @return This job.
+     */
+    public SweepJob trainingInChildJvms(boolean isolated) {
+        this.childJvm = isolated;
         return this;
     }
 
@@ -230,7 +246,8 @@ public final class SweepJob implements Serializable {
             Map<String, String> carrier = new LinkedHashMap<>();
             W3CTraceContextPropagator.getInstance().inject(Context.current(), carrier, Map::put);
             SweepJob job = this;
-            List<Result> results = spark.parallelize(new ArrayList<>(variations), variations.size()).map(v -> job.runOne(v, carrier)).collect();
+            List<Result> results = spark.parallelize(new ArrayList<>(variations), variations.size())
+                    .map(v -> job.childJvm ? job.runInChild(v, carrier) : job.runOne(v, carrier)).collect();
             long failed = results.stream().filter(r -> !r.succeeded()).count();
             sweep.setAttribute("tribuoswa.sweep.failed", failed);
             return results;
@@ -240,6 +257,74 @@ public final class SweepJob implements Serializable {
         } finally {
             sweep.end();
         }
+    }
+
+    /**
+     * Runs one variation in a child JVM ({@link #trainingInChildJvms}): the job, the variation,
+     * the trace context and the task's cores go to it in a file, its result comes back in one.
+     * @param v The variation.
+     * @param carrier The parent's trace context.
+     * @return Its result.
+     * @throws IOException if the files cannot be written or read.
+     * @throws InterruptedException if the task is interrupted.
+     */
+    Result runInChild(Variation v, Map<String, String> carrier) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("tribuo-swa-sweep-task");
+        try {
+            Path in = dir.resolve("task.ser");
+            Path out = dir.resolve("result.ser");
+            TaskContext task = TaskContext.get();
+            SweepJob copy = new SweepJob(configXml, globalProperties, trainerName, trainData, testData, stopOnError);
+            copy.checkpointRoot = checkpointRoot;
+            copy.failFirstAttemptAfter = task != null && task.attemptNumber() == 0 ? failFirstAttemptAfter : 0;
+            copy.childCpus = task != null ? task.cpus() : 0;
+            try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(Files.newOutputStream(in))) {
+                o.writeObject(copy);
+                o.writeObject(v);
+                o.writeObject(new LinkedHashMap<>(carrier));
+            }
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), SweepTask.class.getName(),
+                    in.toString(), out.toString()).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            int code = p.waitFor();
+            if (code != 0 || !Files.exists(out)) {
+                throw new ChildLost("the child JVM of variation " + v.name() + " ended with exit code " + code);
+            }
+            try (java.io.ObjectInputStream i = new java.io.ObjectInputStream(Files.newInputStream(out))) {
+                return (Result) i.readObject();
+            } catch (ClassNotFoundException e) {
+                throw new IOException(e);
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** A child JVM that ended without a result: to Spark, a failed task (retried). */
+    static final class ChildLost extends Error {
+        private static final long serialVersionUID = 1L;
+
+        ChildLost(String message) {
+            super(message);
+        }
+    }
+
+    /** The cores the task of a child JVM had (its intra-op threads); 0 outside a child. */
+    private int childCpus;
+
+    /**
+     * The cores a task trains with: Spark's {@code spark.task.cpus}, or what the parent task had.
+     * @return The cores, or 0 when unknown (the configuration's own setting stays).
+     */
+    private int taskCpus() {
+        TaskContext task = TaskContext.get();
+        return task != null ? task.cpus() : childCpus;
     }
 
     /**
@@ -265,8 +350,8 @@ public final class SweepJob implements Serializable {
             ConfigurationManager cm = configuration();
             cm.overrideConfigurableProperty(trainerName, "seed", new SimpleProperty(Long.toString(v.seed())));
             TaskContext task = TaskContext.get();
-            if (task != null) {
-                cm.overrideConfigurableProperty(trainerName, "intraOpThreads", new SimpleProperty(Integer.toString(task.cpus())));
+            if (taskCpus() > 0) {
+                cm.overrideConfigurableProperty(trainerName, "intraOpThreads", new SimpleProperty(Integer.toString(taskCpus())));
             }
             if (checkpointRoot != null) {
                 cm.overrideConfigurableProperty(trainerName, "checkpointDirectory", new SimpleProperty(Path.of(checkpointRoot)
@@ -283,7 +368,7 @@ public final class SweepJob implements Serializable {
             if (!(component instanceof Trainer)) {
                 throw new IllegalArgumentException("trainer = " + trainerName + " is not a Tribuo Trainer in the configuration");
             }
-            if (failFirstAttemptAfter > 0 && task != null && task.attemptNumber() == 0
+            if (failFirstAttemptAfter > 0 && (task == null || task.attemptNumber() == 0)
                     && component instanceof io.github.tribuoswa.nn.NetworkTrainer<?, ?> network) {
                 long after = failFirstAttemptAfter;
                 network.addObserver(new ai.djl.training.listener.TrainingListenerAdapter() {

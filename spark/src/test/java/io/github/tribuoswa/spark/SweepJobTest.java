@@ -83,7 +83,7 @@ public class SweepJobTest {
     }
 
     @Test
-    public void aTaskKilledOnItsFirstAttemptResumesFromItsCheckpointAndEndsTheSame(@org.junit.jupiter.api.io.TempDir Path tmp)
+    public void aTaskWhoseChildJvmDiesOnItsFirstAttemptResumesFromItsCheckpointAndEndsTheSame(@org.junit.jupiter.api.io.TempDir Path tmp)
             throws Exception {
         String xml = Files.readString(Path.of("..", "configs", "djl-swa.xml"));
         List<SweepJob.Variation> variations = new ArrayList<>();
@@ -92,8 +92,9 @@ public class SweepJobTest {
                     "trainer.intraOpThreads", "1")));
         }
         // the first attempt of each task dies after 130 steps (epoch 3 of 5, 47 steps an epoch); Spark retries it (local[2,2])
+        // each task in a child JVM (the mode that trains in parallel); the child dies, Spark retries the task
         SweepJob job = new SweepJob(xml, "trainer", "embedded", "embedded", false).checkpointingInto(tmp.resolve("checkpoints").toString())
-                .failingFirstAttemptsAfter(130);
+                .failingFirstAttemptsAfter(130).trainingInChildJvms(true);
         SparkConf conf = new SparkConf().setMaster("local[2,2]").setAppName("tribuo-swa-retry-test").set("spark.ui.enabled", "false")
                 .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
         List<SweepJob.Result> results;

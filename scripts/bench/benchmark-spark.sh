@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Issue 17's benchmark (io.github.tribuoswa.spark.SweepBenchmark): 4 runs of scripts/bench/sweep-cnn.xml (djl-swa.xml with the CNN)
+# (seeds 1-4, EPOCHS epochs, the embedded subset) sequentially at 1 and 2 intra-op threads and as
+# a Spark job in local[2] (a child JVM per task, 1 thread each), then the "spark" section of
+# docs/benchmarks.md. Run it on an otherwise idle machine. SKIP_BUILD=1 uses the classes built.
+#
+#   scripts/bench/benchmark-spark.sh [EPOCHS]     e.g. 5
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+EPOCHS=${1:-5}
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
+opens=""
+for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
+    java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+  opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
+done
+# shellcheck disable=SC2086
+DJL_OFFLINE=true java $opens -cp "spark/target/classes:$(cat spark/target/classpath.txt)" io.github.tribuoswa.spark.SweepBenchmark --config scripts/bench/sweep-cnn.xml \
+  --epochs "$EPOCHS" --command "scripts/bench/benchmark-spark.sh $EPOCHS" | python3 reproduction/python/update_doc_section.py docs/benchmarks.md spark
