@@ -1,7 +1,6 @@
 package io.github.tribuoswa.sgd;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
-import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
 import io.github.tribuoswa.averaging.Averaging;
@@ -162,8 +161,7 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         try {
             emaDecay().rule(cycle, countStartWeights);
         } catch (IllegalArgumentException e) {
-            // EmaDecay's message starts with the parameter's name
-            throw new PropertyException(getClass().getSimpleName(), e.getMessage().substring(0, e.getMessage().indexOf(' ')), e.getMessage());
+            throw Checks.asPropertyException(this, e);
         }
     }
 

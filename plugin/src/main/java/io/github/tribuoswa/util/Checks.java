@@ -130,4 +130,19 @@ public final class Checks {
         }
         return -1;
     }
+
+    /**
+     * OLCUT's exception for a value a plain check refused, whose message starts with the
+     * parameter's name ("emaDecay = 1.5 is out of range; allowed: …"), so that XML users see which
+     * property of which component is wrong.
+     * @param owner The component.
+     * @param e The refusal.
+     * @return The exception to throw.
+     */
+    public static PropertyException asPropertyException(Object owner, IllegalArgumentException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        int space = m.indexOf(' ');
+        String component = owner instanceof Class ? ((Class<?>) owner).getSimpleName() : owner.getClass().getSimpleName();
+        return new PropertyException(component, space > 0 ? m.substring(0, space) : "?", m);
+    }
 }

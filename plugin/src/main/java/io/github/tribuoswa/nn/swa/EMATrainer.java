@@ -1,7 +1,6 @@
 package io.github.tribuoswa.nn.swa;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
-import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.tribuoswa.averaging.EmaDecay;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.NetworkTrainer;
@@ -88,8 +87,7 @@ public final class EMATrainer<T extends Output<T>> extends NetworkTrainer<T, DJL
         try {
             decay().rule(emaEvery);
         } catch (IllegalArgumentException e) {
-            // EmaDecay's message starts with the parameter's name: "emaDecay = 1.5 is out of range; allowed: ..."
-            throw new PropertyException(getClass().getSimpleName(), e.getMessage().substring(0, e.getMessage().indexOf(' ')), e.getMessage());
+            throw Checks.asPropertyException(this, e);
         }
         Checks.atLeast(this, "emaStart", emaStart, 0);
         Checks.present(this, "batchNormMode", batchNormMode);
