@@ -51,7 +51,7 @@ import java.util.Map;
  * <p>
  * <b>One training at a time per JVM.</b> DJL's PyTorch engine allows one gradient collector per
  * process ("A PtGradientCollector is already collecting. Only one can be collecting at a time"),
- * so tasks that share an executor JVM take turns ({@link #TRAINING}): give executors one task
+ * and one random generator, so tasks that share an executor JVM take turns ({@link #TRAINING}): give executors one task
  * slot each ({@code spark.executor.cores = spark.task.cpus}) to train in parallel across
  * executors; in {@code local[N]} the tasks of one JVM run one after the other.
  */
@@ -74,7 +74,10 @@ public final class SweepJob implements Serializable {
         }
     };
 
-    /** Held while a task of this JVM trains: DJL's PyTorch engine trains one network at a time per process. */
+    /**
+     * Held while a task of this JVM runs: DJL's PyTorch engine trains one network at a time per
+     * process, and its random generator (dropout, a network's initial draw) is one per process.
+     */
     static final java.util.concurrent.locks.ReentrantLock TRAINING = new java.util.concurrent.locks.ReentrantLock();
 
     /**
@@ -382,22 +385,22 @@ public final class SweepJob implements Serializable {
                     }
                 });
             }
-            Dataset<?> train = load(trainData, cm, FashionMnist.Split.TRAIN);
-            Model<?> model;
+            // the whole task holds the lock: besides the one gradient collector, the engine's random generator is one per
+            // process, and a network built in another thread (a model loaded to score) would draw from it during this training
             TRAINING.lock();
             try {
+                Dataset<?> train = load(trainData, cm, FashionMnist.Split.TRAIN);
                 @SuppressWarnings({"unchecked", "rawtypes"})
-                Model<?> trained = ((Trainer) component).train(train);
-                model = trained;
+                Model<?> model = ((Trainer) component).train(train);
+                double score = score(model, load(testData, cm, FashionMnist.Split.TEST));
+                byte[] bytes = model.serialize().toByteArray();
+                if (model instanceof AutoCloseable c) {
+                    c.close();
+                }
+                return new Result(v.name(), v.seed(), bytes, score, null);
             } finally {
                 TRAINING.unlock();
             }
-            double score = score(model, load(testData, cm, FashionMnist.Split.TEST));
-            byte[] bytes = model.serialize().toByteArray();
-            if (model instanceof AutoCloseable c) {
-                c.close();
-            }
-            return new Result(v.name(), v.seed(), bytes, score, null);
         } catch (Exception e) {
             if (stopOnError) {
                 throw new IllegalStateException("variation " + v.name() + " failed: " + e.getMessage(), e);

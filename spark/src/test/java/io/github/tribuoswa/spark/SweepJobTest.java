@@ -111,4 +111,30 @@ public class SweepJobTest {
             assertArrayEquals(b.weights().getValues().toByteArray(), a.weights().getValues().toByteArray(), r.name() + " resumed bit-identical");
         }
     }
+
+    @Test
+    public void aSweepReadsTheConfigurationsOwnCsvDataSources(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(io.github.tribuoswa.data.TabularData.sourceDirectory()),
+                "python3-sklearn is installed (test.sh installs it)");
+        for (io.github.tribuoswa.data.TabularData.Table t : io.github.tribuoswa.data.TabularData.Table.values()) {
+            io.github.tribuoswa.data.TabularData.write(t, io.github.tribuoswa.data.TabularData.sourceDirectory(), tmp);
+        }
+        String xml = Files.readString(Path.of("..", "configs", "tabular-diabetes-swa.xml"));
+        SweepJob job = new SweepJob(xml, Map.of("data", tmp.toString()), "trainer", "config:train-data", "config:test-data", false);
+        List<SweepJob.Variation> variations = List.of(new SweepJob.Variation("seed-1", 1, Map.of("trainer.intraOpThreads", "1")),
+                new SweepJob.Variation("seed-2", 2, Map.of("trainer.intraOpThreads", "1")));
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("tribuo-swa-csv-sweep-test").set("spark.ui.enabled", "false")
+                .set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1");
+        List<SweepJob.Result> results;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            results = job.run(sc, variations);
+        }
+        for (int i = 0; i < 2; i++) {
+            SweepJob.Result r = results.get(i);
+            assertTrue(r.succeeded(), r.error());
+            assertTrue(r.score() > 0.1 && r.score() < 1, r.name() + " test R^2 " + r.score());
+            assertTrue(r.toModel().validate(org.tribuo.regression.Regressor.class));
+            assertEquals(job.runOne(variations.get(i)).score(), r.score(), 0.0, "the same R^2 as in this JVM");
+        }
+    }
 }
