@@ -9,6 +9,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.optimizer.Optimizer;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.core.Checkpoints;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.DenseBatches;
@@ -26,6 +27,7 @@ import io.github.tribuoswa.nn.listen.TelemetryListener;
 import io.github.tribuoswa.nn.optim.ScheduleTracker;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.telemetry.Telemetry;
+import io.github.tribuoswa.util.Checks;
 import io.opentelemetry.api.OpenTelemetry;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -197,6 +199,11 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
         Device dev = Engines.device(this, device);
         Engines.pytorch().setRandomSeed(TrainingLoop.stepSeed(runSeed, -1));
         Block block = network.build(data.exampleShape(), outputConverter.numOutputs(examples.getOutputIDInfo()));
+        if (BatchNormRefresh.hasBatchNorm(block) && (batchSize < 2 || data.size() < 2)) {
+            // BatchNorm's batch statistics need two examples (libtorch: "Expected more than 1 value per channel when training")
+            throw batchSize < 2 ? Checks.outOfRange(this, "batchSize", batchSize, "integer >= 2 for a network with BatchNorm")
+                    : new IllegalArgumentException("The dataset has " + data.size() + " example; a network with BatchNorm needs at least 2");
+        }
         try (Model model = Model.newInstance("tribuo-swa", dev, Engines.ENGINE)) {
             model.setBlock(block);
             Optimizer opt = optimiser.create(new ScheduleTracker(runSchedule), Math.toIntExact(startStep));

@@ -50,4 +50,27 @@ public class BatchingTest {
         DJLModel<Regressor> m = t.train(data);
         assertEquals(65, m.predict(data).size());
     }
+
+    @Test
+    public void batchNormNeedsTwoExamplesABatchAndSaysSo() {
+        MutableDataset<Regressor> data = SyntheticData.regression(40, 3);
+        DJLTrainer<Regressor> one = DJLTrainer.builder(new MLPFactory(new int[]{8}, Activation.RELU, 0, true), new DenseConverter(),
+                new RegressorConverter()).epochs(1).batchSize(1).seed(1L).device("cpu").intraOpThreads(1).build();
+        one.setProgressBar(false);
+        com.oracle.labs.mlrg.olcut.config.PropertyException e = org.junit.jupiter.api.Assertions.assertThrows(
+                com.oracle.labs.mlrg.olcut.config.PropertyException.class, () -> one.train(data));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("batchSize = 1 is out of range; allowed: integer >= 2 for a network "
+                + "with BatchNorm"), e.getMessage());
+        MutableDataset<Regressor> single = SyntheticData.regression(1, 3);
+        DJLTrainer<Regressor> t = DJLTrainer.builder(new MLPFactory(new int[]{8}, Activation.RELU, 0, true), new DenseConverter(),
+                new RegressorConverter()).epochs(1).batchSize(32).seed(1L).device("cpu").intraOpThreads(1).build();
+        t.setProgressBar(false);
+        IllegalArgumentException e2 = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.train(single));
+        org.junit.jupiter.api.Assertions.assertTrue(e2.getMessage().contains("needs at least 2"), e2.getMessage());
+        // without BatchNorm a batch of one trains
+        DJLTrainer<Regressor> plain = DJLTrainer.builder(new MLPFactory(new int[]{8}, Activation.RELU, 0, false), new DenseConverter(),
+                new RegressorConverter()).epochs(1).batchSize(1).seed(1L).device("cpu").intraOpThreads(1).build();
+        plain.setProgressBar(false);
+        assertEquals(40, plain.train(data).predict(data).size());
+    }
 }
