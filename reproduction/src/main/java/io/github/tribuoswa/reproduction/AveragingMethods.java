@@ -103,7 +103,7 @@ public final class AveragingMethods {
     private record Setting(String network, int epochs, int threads, Dataset<Label> train, List<org.tribuo.Example<Label>> heldOut,
                            Dataset<Label> test, Path work) {
         int stepsPerEpoch() {
-            return Recipes.images(null, LR, SWA_LR, 0.1, BATCH, 1L, threads, "cpu").stepsPerEpoch(train.size());
+            return io.github.tribuoswa.nn.core.TrainingLoop.stepsPerEpoch(train.size(), BATCH);
         }
     }
 

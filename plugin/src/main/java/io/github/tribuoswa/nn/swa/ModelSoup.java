@@ -71,7 +71,7 @@ public final class ModelSoup {
     public static <T extends Output<T>> Soup<T> uniform(List<DJLModel<T>> ingredients, Dataset<T> refreshData, int batchSize,
                                                        TrainerProvenance trainer) {
         List<Integer> all = IntStream.range(0, checked(ingredients).size()).boxed().collect(Collectors.toList());
-        return new Soup<>(mix(ingredients, all, refreshData, batchSize, "UNIFORM", trainer), all, List.of(), Double.NaN);
+        return new Soup<>(mix(ingredients, all, dense(ingredients.get(0), refreshData), batchSize, "UNIFORM", trainer), all, List.of(), Double.NaN);
     }
 
     /**
@@ -94,12 +94,13 @@ public final class ModelSoup {
         List<Integer> order = IntStream.range(0, ingredients.size()).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -scores.get(i)).thenComparingInt(i -> i)).collect(Collectors.toList());
         List<Integer> kept = new ArrayList<>(List.of(order.get(0)));
-        DJLModel<T> soup = mix(ingredients, kept, refreshData, batchSize, "GREEDY", trainer);
+        DenseData refresh = dense(ingredients.get(0), refreshData);
+        DJLModel<T> soup = mix(ingredients, kept, refresh, batchSize, "GREEDY", trainer);
         double best = score.applyAsDouble(soup);
         for (int i : order.subList(1, order.size())) {
             List<Integer> candidate = new ArrayList<>(kept);
             candidate.add(i);
-            DJLModel<T> tried = mix(ingredients, candidate, refreshData, batchSize, "GREEDY", trainer);
+            DJLModel<T> tried = mix(ingredients, candidate, refresh, batchSize, "GREEDY", trainer);
             double s = score.applyAsDouble(tried);
             if (s >= best) {
                 soup.close();
@@ -130,8 +131,19 @@ public final class ModelSoup {
         return ingredients;
     }
 
+    /** The refresh data as the ingredients' network reads it (converted and standardised once per soup). */
+    private static <T extends Output<T>> DenseData dense(DJLModel<T> like, Dataset<T> data) {
+        List<Example<T>> examples = new ArrayList<>();
+        data.forEach(examples::add);
+        DenseData d = DenseData.of(examples, like.featureConverter(), like.outputConverter(), like.getFeatureIDMap(), like.getOutputIDInfo());
+        if (like.standardiser() != null) {
+            like.standardiser().apply(d.features());
+        }
+        return d;
+    }
+
     /** The average of the chosen ingredients' weights, BatchNorm refreshed, as a model with the soup's provenance. */
-    private static <T extends Output<T>> DJLModel<T> mix(List<DJLModel<T>> ingredients, List<Integer> chosen, Dataset<T> refreshData,
+    private static <T extends Output<T>> DJLModel<T> mix(List<DJLModel<T>> ingredients, List<Integer> chosen, DenseData refresh,
                                                         int batchSize, String recipe, TrainerProvenance trainer) {
         DJLModel<T> first = ingredients.get(0);
         try (NDManager manager = Engines.pytorch().newBaseManager()) {
@@ -153,14 +165,7 @@ public final class ModelSoup {
             WeightsProto averaged = WeightsCodec.encode(block, mean);
             NetworkWeights.write(block, NetworkWeights.Selection.ALL, mean);
             if (BatchNormRefresh.hasBatchNorm(block)) {
-                List<Example<T>> examples = new ArrayList<>();
-                refreshData.forEach(examples::add);
-                DenseData data = DenseData.of(examples, first.featureConverter(), first.outputConverter(), first.getFeatureIDMap(),
-                        first.getOutputIDInfo());
-                if (first.standardiser() != null) {
-                    first.standardiser().apply(data.features());
-                }
-                BatchNormRefresh.refresh(block, manager, data.features(), data.exampleShape(), batchSize);
+                BatchNormRefresh.refresh(block, manager, refresh.features(), refresh.exampleShape(), batchSize);
                 averaged = WeightsCodec.encode(block);
             }
             return first.withWeights(recipe.toLowerCase(Locale.ROOT) + "-soup-of-" + chosen.size(), averaged,
