@@ -54,7 +54,7 @@ public class ArchitectureTest {
                 .whereLayer("util").mayNotAccessAnyLayer()
                 .whereLayer("protos").mayNotAccessAnyLayer()
                 .whereLayer("telemetry").mayNotAccessAnyLayer()
-                .whereLayer("ensemble").mayNotAccessAnyLayer()
+                .whereLayer("ensemble").mayOnlyAccessLayers("util")
                 .whereLayer("calibration").mayOnlyAccessLayers("protos")
                 .whereLayer("storage").mayOnlyAccessLayers("util", "protos")
                 .whereLayer("schedule").mayOnlyAccessLayers("util")

@@ -152,7 +152,7 @@ public final class LandscapeEvaluator implements AutoCloseable {
                 logits = block.forward(new ParameterStore(sub, false), new NDList(x), false).singletonOrThrow().toFloatArray();
             }
             for (int i = 0; i < b; i++) {
-                int target = (int) data.targets()[start + i];
+                int target = (int) data.targets().get(start + i, 0);
                 double max = Double.NEGATIVE_INFINITY;
                 int arg = 0;
                 for (int c = 0; c < classes; c++) {

@@ -8,6 +8,7 @@ import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.FloatRows;
 import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.network.Activation;
@@ -166,6 +167,36 @@ public class LandscapeTest {
             assertEquals((double) wrong / predictions.size(), e.testError(), 0.0);
             assertTrue(e.trainLoss() > 0 && e.trainError() >= 0 && e.trainError() <= 1);
             rng.nextInt();
+        }
+    }
+
+    @Test
+    public void evaluationFromChunkedDataEqualsTheOneArrayEvaluationBitForBit() throws Exception {
+        // BatchNorm refreshed at every point from the training rows, losses over the test rows: chunks of 7 rows
+        // (5 values each) cross every batch of 16
+        MutableDataset<Label> train = SyntheticData.classification(100, 31);
+        MutableDataset<Label> test = SyntheticData.classification(45, 32);
+        DJLModel<Label> model = new DJLTrainer<>(new MLPFactory(new int[]{10}, Activation.TANH, 0, true), new DenseConverter(),
+                new LabelConverter(), 3, 16, new SGDFactory(), new ConstantSchedule(0.05), 1L, "cpu", 1, true).train(train);
+        LandscapeEvaluator.Evaluation[] one = new LandscapeEvaluator.Evaluation[2];
+        float[] w;
+        float[] other;
+        try (LandscapeEvaluator evaluator = new LandscapeEvaluator(model, train, test, 0, 0, 1L, 16)) {
+            w = evaluator.weightsOf(model);
+            other = Directions.along(w, Directions.randomUnit(w.length, 1, 3L)[0], 0.5);
+            one[0] = evaluator.evaluate(w);
+            one[1] = evaluator.evaluate(other);
+        }
+        System.setProperty(FloatRows.CHUNK_VALUES_PROPERTY, Integer.toString(7 * 5));
+        LandscapeEvaluator chunked;
+        try {
+            chunked = new LandscapeEvaluator(model, train, test, 0, 0, 1L, 16);
+        } finally {
+            System.clearProperty(FloatRows.CHUNK_VALUES_PROPERTY);
+        }
+        try (LandscapeEvaluator evaluator = chunked) {
+            assertEquals(one[0], evaluator.evaluate(w));
+            assertEquals(one[1], evaluator.evaluate(other));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.tribuoswa.ensemble;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
+import io.github.tribuoswa.util.Batches;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
@@ -144,11 +145,8 @@ public final class BatchedEnsembleModel<T extends Output<T>> extends EnsembleMod
 
     @Override
     protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
-        List<Example<T>> all = new ArrayList<>();
-        examples.forEach(all::add);
-        List<Prediction<T>> out = new ArrayList<>(all.size());
-        for (int start = 0; start < all.size(); start += CHUNK) {
-            List<Example<T>> chunk = all.subList(start, Math.min(all.size(), start + CHUNK));
+        List<Prediction<T>> out = new ArrayList<>();
+        for (List<Example<T>> chunk : Batches.of(examples, CHUNK)) {
             List<List<Prediction<T>>> byMember = new ArrayList<>(models.size());
             for (Model<T> m : models) {
                 byMember.add(m.predict(chunk));

@@ -22,6 +22,7 @@ import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.protos.DJLModelProto;
 import io.github.tribuoswa.protos.WeightsProto;
+import io.github.tribuoswa.util.Batches;
 import io.github.tribuoswa.util.ComponentCodec;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
@@ -206,11 +207,8 @@ public final class DJLModel<T extends Output<T>> extends Model<T> implements Aut
 
     @Override
     protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
-        List<Example<T>> all = new ArrayList<>();
-        examples.forEach(all::add);
-        List<Prediction<T>> out = new ArrayList<>(all.size());
-        for (int start = 0; start < all.size(); start += PREDICT_BATCH) {
-            List<Example<T>> chunk = all.subList(start, Math.min(all.size(), start + PREDICT_BATCH));
+        List<Prediction<T>> out = new ArrayList<>();
+        for (List<Example<T>> chunk : Batches.of(examples, PREDICT_BATCH)) {
             for (Example<T> e : chunk) {
                 if (e.size() == 0) {
                     throw new IllegalArgumentException("Example has no features: " + e);

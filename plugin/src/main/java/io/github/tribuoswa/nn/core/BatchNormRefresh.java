@@ -153,12 +153,25 @@ public final class BatchNormRefresh {
      * Refreshes the running statistics in place.
      * @param block An initialised network.
      * @param manager A manager on the network's device.
-     * @param features The examples, one after the other (as {@link DenseData#features()}).
+     * @param features The examples, one after the other.
      * @param exampleShape The shape of one example.
      * @param batchSize The batch size (&ge; 1).
      * @return The number of BatchNorm layers refreshed (0: nothing to do).
      */
     public static int refresh(Block block, NDManager manager, float[] features, Shape exampleShape, int batchSize) {
+        return refresh(block, manager, FloatRows.wrap(features, Math.toIntExact(exampleShape.size())), exampleShape, batchSize);
+    }
+
+    /**
+     * Refreshes the running statistics in place, streaming the batches from rows held in chunks.
+     * @param block An initialised network.
+     * @param manager A manager on the network's device.
+     * @param features The examples, a row each (as {@link DenseData#features()}).
+     * @param exampleShape The shape of one example.
+     * @param batchSize The batch size (&ge; 1).
+     * @return The number of BatchNorm layers refreshed (0: nothing to do).
+     */
+    public static int refresh(Block block, NDManager manager, FloatRows features, Shape exampleShape, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize = " + batchSize + " is out of range; allowed: integer >= 1");
         }
@@ -166,8 +179,7 @@ public final class BatchNormRefresh {
         if (layers.isEmpty()) {
             return 0;
         }
-        int width = Math.toIntExact(exampleShape.size());
-        int n = features.length / width;
+        int n = features.rows();
         if (n == 0) {
             throw new IllegalArgumentException("No examples to refresh BatchNorm statistics with");
         }
@@ -180,7 +192,7 @@ public final class BatchNormRefresh {
     }
 
     /** The equal-weight average of every layer's batch statistics over the batches, written into its running statistics. */
-    private static void average(List<Layer> layers, List<Block> toLastBatchNorm, NDManager manager, NDManager sums, float[] features,
+    private static void average(List<Layer> layers, List<Block> toLastBatchNorm, NDManager manager, NDManager sums, FloatRows features,
                                 Shape exampleShape, int n, int batchSize) {
         int batches = 0;
         for (int start = 0; start < n; start += batchSize) {

@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -31,6 +33,9 @@ public final class Checkpoints {
      * The format version written.
      */
     public static final int VERSION = 2;
+
+    /** Floats hashed at a time by the fingerprint. */
+    private static final int FINGERPRINT_BLOCK = 1 << 16;
 
     private final Path file;
     private final String fingerprint;
@@ -138,12 +143,29 @@ public final class Checkpoints {
     }
 
     private static String fingerprint(String configuration, DenseData data) {
-        ByteBuffer buf = ByteBuffer.allocate(8 * 4 + (data.features().length + data.targets().length) * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(data.size()).putLong(data.featureWidth()).putLong(data.targetWidth()).putLong(configuration.hashCode());
-        buf.asFloatBuffer().put(data.features()).put(data.targets());
-        byte[] dataHash = WeightsCodec.sha256(buf.array());
-        byte[] all = WeightsCodec.sha256((configuration + HexFormat.of().formatHex(dataHash)).getBytes(StandardCharsets.UTF_8));
+        // the SHA-256 of: size, widths and the configuration's hash as little-endian longs, then every feature and every
+        // target as little-endian float32, streamed a block at a time (the bytes, so the hash, of any chunk layout)
+        MessageDigest digest = WeightsCodec.sha256();
+        ByteBuffer block = ByteBuffer.allocate(FINGERPRINT_BLOCK * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        block.putLong(data.size()).putLong(data.featureWidth()).putLong(data.targetWidth()).putLong(configuration.hashCode());
+        digest.update(block.array(), 0, block.position());
+        digestRows(digest, data.features(), block);
+        digestRows(digest, data.targets(), block);
+        byte[] all = WeightsCodec.sha256((configuration + HexFormat.of().formatHex(digest.digest())).getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(all);
+    }
+
+    private static void digestRows(MessageDigest digest, FloatRows rows, ByteBuffer block) {
+        FloatBuffer floats = block.clear().asFloatBuffer();
+        for (int c = 0; c < rows.chunkCount(); c++) {
+            float[] chunk = rows.chunk(c);
+            for (int from = 0; from < chunk.length; from += FINGERPRINT_BLOCK) {
+                int k = Math.min(FINGERPRINT_BLOCK, chunk.length - from);
+                floats.clear();
+                floats.put(chunk, from, k);
+                digest.update(block.array(), 0, k * Float.BYTES);
+            }
+        }
     }
 
     /**

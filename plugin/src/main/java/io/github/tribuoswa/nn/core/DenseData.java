@@ -11,19 +11,21 @@ import org.tribuo.Output;
 import java.util.List;
 
 /**
- * A data set as dense float arrays, made once per data set (not per epoch): example i's
- * features are {@code features[i·featureWidth …]}, its target {@code targets[i·targetWidth …]}.
+ * A data set as dense floats, made once per data set (not per epoch): example i's features
+ * are row i of {@link #features()}, its target row i of {@link #targets()}, both held in
+ * chunks of whole rows ({@link FloatRows}), so a training set may hold more than 2<sup>31</sup>
+ * values.
  */
 public final class DenseData {
 
-    private final float[] features;
-    private final float[] targets;
+    private final FloatRows features;
+    private final FloatRows targets;
     private final int size;
     private final Shape exampleShape;
     private final int featureWidth;
     private final int targetWidth;
 
-    private DenseData(float[] features, float[] targets, int size, Shape exampleShape, int targetWidth) {
+    private DenseData(FloatRows features, FloatRows targets, int size, Shape exampleShape, int targetWidth) {
         this.features = features;
         this.targets = targets;
         this.size = size;
@@ -49,18 +51,18 @@ public final class DenseData {
         int width = Math.toIntExact(shape.size());
         int targetWidth = outputConverter.targetWidth(outputInfo);
         int n = examples.size();
-        float[] x = new float[Math.multiplyExact(n, width)];
-        float[] y = new float[Math.multiplyExact(n, targetWidth)];
+        FloatRows x = FloatRows.allocate(n, width);
+        FloatRows y = FloatRows.allocate(n, targetWidth);
         for (int i = 0; i < n; i++) {
             Example<T> e = examples.get(i);
-            featureConverter.fill(e, featureMap, x, i * width);
-            outputConverter.fillTarget(e.getOutput(), outputInfo, y, i * targetWidth);
+            featureConverter.fill(e, featureMap, x.arrayOf(i), x.offsetOf(i));
+            outputConverter.fillTarget(e.getOutput(), outputInfo, y.arrayOf(i), y.offsetOf(i));
         }
         return new DenseData(x, y, n, shape, targetWidth);
     }
 
     /**
-     * Converts the features of examples (for prediction).
+     * Converts the features of examples (for prediction, a batch at a time).
      * @param examples The examples.
      * @param featureConverter The feature converter.
      * @param featureMap The feature map.
@@ -76,18 +78,18 @@ public final class DenseData {
     }
 
     /**
-     * The features.
-     * @return The backing array (not a copy).
+     * The features, a row per example.
+     * @return The backing rows (not a copy).
      */
-    public float[] features() {
+    public FloatRows features() {
         return features;
     }
 
     /**
-     * The targets.
-     * @return The backing array (not a copy).
+     * The targets, a row per example.
+     * @return The backing rows (not a copy).
      */
-    public float[] targets() {
+    public FloatRows targets() {
         return targets;
     }
 

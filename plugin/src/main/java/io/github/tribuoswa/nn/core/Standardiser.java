@@ -1,5 +1,7 @@
 package io.github.tribuoswa.nn.core;
 
+import java.util.Arrays;
+
 /**
  * Per-column standardisation, x' = (x &minus; mean) / std, with statistics computed on the
  * training data and stored in the model, so prediction applies the same transform: of the
@@ -36,7 +38,7 @@ public final class Standardiser {
      * @return The standardiser.
      */
     public static Standardiser fit(DenseData data) {
-        return fit(data.features(), data.size(), data.featureWidth());
+        return fit(data.features());
     }
 
     /**
@@ -45,7 +47,7 @@ public final class Standardiser {
      * @return The standardiser.
      */
     public static Standardiser fitTargets(DenseData data) {
-        return fit(data.targets(), data.size(), data.targetWidth());
+        return fit(data.targets());
     }
 
     /**
@@ -60,11 +62,28 @@ public final class Standardiser {
             throw new IllegalArgumentException("rows = " + rows + ", width = " + width + " with " + values.length
                     + " values; allowed: rows >= 1, width >= 1, rows * width <= values");
         }
+        return fit(FloatRows.wrap(values.length == rows * width ? values : Arrays.copyOf(values, rows * width), width));
+    }
+
+    /**
+     * Computes per-column means and (population) standard deviations in double precision,
+     * row after row (the same sums, so the same statistics, for any chunk layout).
+     * @param values The rows (at least one).
+     * @return The standardiser.
+     */
+    public static Standardiser fit(FloatRows values) {
+        int rows = values.rows();
+        int width = values.width();
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows = " + rows + "; allowed: rows >= 1");
+        }
         double[] sum = new double[width];
         double[] sq = new double[width];
         for (int i = 0; i < rows; i++) {
+            float[] a = values.arrayOf(i);
+            int o = values.offsetOf(i);
             for (int j = 0; j < width; j++) {
-                double v = values[i * width + j];
+                double v = a[o + j];
                 sum[j] += v;
                 sq[j] += v * v;
             }
@@ -93,6 +112,19 @@ public final class Standardiser {
             for (int j = 0; j < d; j++) {
                 x[i + j] = (x[i + j] - mean[j]) / std[j];
             }
+        }
+    }
+
+    /**
+     * Standardises rows in place, chunk by chunk.
+     * @param x The rows ({@link #width()} values each).
+     */
+    public void apply(FloatRows x) {
+        if (x.width() != mean.length) {
+            throw new IllegalArgumentException("rows of width " + x.width() + ", the standardiser's width is " + mean.length);
+        }
+        for (int c = 0; c < x.chunkCount(); c++) {
+            apply(x.chunk(c));
         }
     }
 
