@@ -8,7 +8,7 @@
 #   scripts/tribuo-swa.sh evaluate --model swa.tribuo --test embedded
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-[ -f "$root/cli/target/classpath.txt" ] || (cd "$root" && mvn -B -q -DskipTests install)
+[ -f "$root/cli/target/spark-classpath.txt" ] || (cd "$root" && mvn -B -q -DskipTests install)
 # Spark (the sweep command) on Java 17 needs these; they change nothing for the other commands
 opens=""
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
@@ -16,4 +16,4 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
 done
 # shellcheck disable=SC2086
-exec java $opens -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.github.tribuoswa.cli.TribuoSwaCli "$@"
+exec java $opens -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt"):$(cat "$root/cli/target/spark-classpath.txt")" io.github.tribuoswa.cli.TribuoSwaCli "$@"

@@ -344,7 +344,7 @@ public final class TribuoSwaCli implements Runnable {
         @Option(names = "--override", description = "a property of every variation, component.property=value, e.g. trainer.epochs=5")
         Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
-        @Option(names = "--master", defaultValue = "local[2]", description = "the Spark master; default ${DEFAULT-VALUE}")
+        @Option(names = "--master", description = "the Spark master; default: spark-submit's (spark.master), else local[2]")
         String master;
 
         @Option(names = "--build", defaultValue = "best", description = "what to build from the results: best, ensemble or soup-uniform; "
@@ -356,6 +356,14 @@ public final class TribuoSwaCli implements Runnable {
 
         @Option(names = "--stop-on-error", description = "fail the job when one variation fails (default: it fails alone)")
         boolean stopOnError;
+
+        @Option(names = "--checkpoints", description = "a directory every executor can write: each task checkpoints into DIR/<variation>, "
+                + "so a retried task resumes")
+        String checkpoints;
+
+        @Option(names = "--child-jvms", description = "train each task in a child JVM of its executor, so tasks that share an executor "
+                + "train at once (DJL's PyTorch engine trains one network per JVM at a time)")
+        boolean childJvms;
 
         @Mixin
         Verbosity verbosity;
@@ -378,13 +386,20 @@ public final class TribuoSwaCli implements Runnable {
             }
             configuration(config, set); // the configuration and its properties load here before any task starts
             io.github.tribuoswa.spark.SweepJob job = new io.github.tribuoswa.spark.SweepJob(java.nio.file.Files.readString(config), set, trainer,
-                    train, test, stopOnError);
+                    train, test, stopOnError).trainingInChildJvms(childJvms);
+            if (checkpoints != null) {
+                job.checkpointingInto(checkpoints);
+            }
             List<io.github.tribuoswa.spark.SweepJob.Variation> variations = new ArrayList<>();
             for (long seed : seeds) {
                 variations.add(new io.github.tribuoswa.spark.SweepJob.Variation("seed-" + seed, seed, overrides));
             }
-            org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf().setMaster(master).setAppName("tribuo-swa sweep")
-                    .setIfMissing("spark.ui.enabled", "false");
+            // new SparkConf() reads spark-submit's settings (spark.* system properties): its master unless --master is given
+            org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf().setIfMissing("spark.master", "local[2]")
+                    .setIfMissing("spark.app.name", "tribuo-swa sweep").setIfMissing("spark.ui.enabled", "false");
+            if (master != null) {
+                conf.setMaster(master);
+            }
             List<io.github.tribuoswa.spark.SweepJob.Result> results;
             try (org.apache.spark.api.java.JavaSparkContext sc = new org.apache.spark.api.java.JavaSparkContext(conf)) {
                 results = job.run(sc, variations);

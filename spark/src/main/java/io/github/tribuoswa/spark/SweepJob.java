@@ -22,16 +22,22 @@ import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.evaluation.RegressionEvaluator;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A sweep of one trainer configuration (OLCUT XML, as users write it) as an Apache Spark job:
@@ -287,7 +293,7 @@ public final class SweepJob implements Serializable {
                 o.writeObject(new LinkedHashMap<>(carrier));
             }
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), SweepTask.class.getName(),
+            Process p = new ProcessBuilder(java.toString(), "-cp", childClassPath(), SweepTask.class.getName(),
                     in.toString(), out.toString()).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             int code = p.waitFor();
@@ -306,6 +312,47 @@ public final class SweepJob implements Serializable {
                 }
             }
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * The class path of a task's child JVM: the executor's own ({@code java.class.path}: Spark's jars) and what Spark loads the
+     * application from (the job jar and {@code --jars}, in the task's {@link URLClassLoader}s, which {@code java.class.path} does
+     * not name on a cluster), and the jar of this class.
+     * @return The entries, joined by the path separator.
+     */
+    static String childClassPath() {
+        Set<String> entries = new LinkedHashSet<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        List<ClassLoader> loaders = new ArrayList<>();
+        for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null; l = l.getParent()) {
+            loaders.add(l);
+        }
+        for (ClassLoader l = SweepJob.class.getClassLoader(); l != null; l = l.getParent()) {
+            loaders.add(l);
+        }
+        for (ClassLoader l : loaders) {
+            if (l instanceof URLClassLoader u) {
+                for (URL url : u.getURLs()) {
+                    fileOf(url).ifPresent(entries::add);
+                }
+            }
+        }
+        java.security.CodeSource source = SweepJob.class.getProtectionDomain().getCodeSource();
+        if (source != null && source.getLocation() != null) {
+            fileOf(source.getLocation()).ifPresent(entries::add);
+        }
+        entries.remove("");
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static Optional<String> fileOf(URL url) {
+        if (!"file".equals(url.getProtocol())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(url.toURI()).toString());
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 
