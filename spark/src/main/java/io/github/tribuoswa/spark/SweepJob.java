@@ -190,10 +190,12 @@ public final class SweepJob implements Serializable {
     }
 
     /**
-     * A job whose tasks train in a child JVM each (the executor's Java and class path), so that
-     * tasks sharing an executor JVM train at the same time: DJL's PyTorch engine trains one
-     * network per process. The child's exit code carries a lost child to Spark as a failed task
-     * (retried); its standard error goes to the executor's. Telemetry in the child is the
+     * A job whose tasks train in child JVMs of their executor (the executor's Java, its class
+     * path and the job's jars), so that tasks sharing an executor JVM train at the same time:
+     * DJL's PyTorch engine trains one network per process. A child serves one task at a time
+     * and stays for the slot's next task ({@link ChildJvms}: the JVM, engine and data are paid
+     * once per slot); a child that dies is a failed task to Spark (retried in a new child); its
+     * standard error goes to the executor's. Telemetry in the child is the
      * child's own {@code GlobalOpenTelemetry} (configure it with the OpenTelemetry agent or
      * {@code OTEL_*} variables, which the child inherits); the trace context still travels.
      * @param isolated Whether tasks train in child JVMs.
@@ -292,13 +294,21 @@ public final class SweepJob implements Serializable {
                 o.writeObject(v);
                 o.writeObject(new LinkedHashMap<>(carrier));
             }
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-cp", childClassPath(), SweepTask.class.getName(),
-                    in.toString(), out.toString()).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            int code = p.waitFor();
-            if (code != 0 || !Files.exists(out)) {
-                throw new ChildLost("the child JVM of variation " + v.name() + " ended with exit code " + code);
+            ChildJvms.Child child = ChildJvms.acquire(Path.of(System.getProperty("java.home"), "bin", "java"), childClassPath());
+            boolean clean = false;
+            String failed;
+            try {
+                failed = child.run(in, out, v.name());
+                clean = true;
+            } finally {
+                if (clean) {
+                    ChildJvms.release(child);
+                } else {
+                    ChildJvms.discard(child);
+                }
+            }
+            if (failed != null) {
+                throw new IllegalStateException(failed);
             }
             try (java.io.ObjectInputStream i = new java.io.ObjectInputStream(Files.newInputStream(out))) {
                 return (Result) i.readObject();
@@ -469,7 +479,33 @@ public final class SweepJob implements Serializable {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * Data read by this JVM's last tasks, by spec and split (the file data sets; a {@code config:} source may depend on a
+     * variation's overrides, so it is read every time). Read under {@link #TRAINING}.
+     */
+    private static final Map<String, Dataset<?>> READ = new LinkedHashMap<>(4, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Dataset<?>> eldest) {
+            return size() > 2;
+        }
+    };
+
     private static Dataset<?> load(String spec, ConfigurationManager cm, FashionMnist.Split split) {
+        if (!spec.startsWith("config:")) {
+            String key = split + "|" + spec;
+            Dataset<?> read = READ.get(key);
+            if (read == null) {
+                read = read(spec, cm, split);
+                READ.put(key, read);
+            }
+            return read;
+        }
+        return read(spec, cm, split);
+    }
+
+    private static Dataset<?> read(String spec, ConfigurationManager cm, FashionMnist.Split split) {
         if (spec.startsWith("config:")) {
             Object source = cm.lookup(spec.substring("config:".length()));
             if (!(source instanceof DataSource)) {

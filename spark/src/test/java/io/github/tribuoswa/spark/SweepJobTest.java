@@ -110,6 +110,22 @@ public class SweepJobTest {
             DJLModel<?> b = (DJLModel<?>) undisturbed.runOne(variations.get(i)).toModel();
             assertArrayEquals(b.weights().getValues().toByteArray(), a.weights().getValues().toByteArray(), r.name() + " resumed bit-identical");
         }
+        // the children that died were dropped; the retries' children stay for the slots' next tasks
+        assertEquals(2, ChildJvms.alive(), "one child per slot");
+        List<SweepJob.Variation> misconfigured = List.of(new SweepJob.Variation("zero-a", 1, Map.of("trainer.epochs", "0")),
+                new SweepJob.Variation("zero-b", 2, Map.of("trainer.epochs", "0")), new SweepJob.Variation("zero-c", 3, Map.of("trainer.epochs", "0")));
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            List<SweepJob.Result> again = new SweepJob(xml, "trainer", "embedded", "embedded", false).trainingInChildJvms(true).run(sc, misconfigured);
+            for (SweepJob.Result r : again) {
+                assertTrue(!r.succeeded() && r.error().contains("epochs"), r.name() + ": " + r.error());
+            }
+            assertEquals(2, ChildJvms.alive(), "the next job's tasks ran in the same children");
+            // with stop-on-error the task fails (its child lives on) and Spark fails the job
+            Exception stop = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> new SweepJob(xml, "trainer", "embedded",
+                    "embedded", true).trainingInChildJvms(true).run(sc, misconfigured.subList(0, 1)));
+            assertTrue(String.valueOf(stop.getMessage()).contains("zero-a"), stop.getMessage());
+            assertEquals(2, ChildJvms.alive(), "a task that failed by itself keeps its child");
+        }
     }
 
     @Test
