@@ -478,7 +478,6 @@ public final class SweepJob implements Serializable {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     /**
      * Data read by this JVM's last tasks, by spec and split (the file data sets; a {@code config:} source may depend on a
      * variation's overrides, so it is read every time). Read under {@link #TRAINING}.
@@ -505,6 +504,7 @@ public final class SweepJob implements Serializable {
         return read(spec, cm, split);
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Dataset<?> read(String spec, ConfigurationManager cm, FashionMnist.Split split) {
         if (spec.startsWith("config:")) {
             Object source = cm.lookup(spec.substring("config:".length()));
