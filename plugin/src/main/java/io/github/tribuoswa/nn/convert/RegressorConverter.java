@@ -1,6 +1,5 @@
 package io.github.tribuoswa.nn.convert;
 
-import ai.djl.training.loss.L2Loss;
 import ai.djl.training.loss.Loss;
 import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;
@@ -11,8 +10,9 @@ import org.tribuo.regression.ensemble.AveragingCombiner;
 
 /**
  * Regression, any number of dimensions: the network outputs one value per dimension (in the
- * model's dimension-id order) and is trained with squared error (DJL's {@code L2Loss}, ½·mean
- * of the squared differences). The trainers standardise the targets per dimension by default
+ * model's dimension-id order) and is trained with the mean squared error ({@link SquaredError};
+ * not DJL's {@code L2Loss}, whose graph holds a Java buffer the garbage collector may free before
+ * the backward pass). The trainers standardise the targets per dimension by default
  * ({@code standardiseTargets}); the model maps the network's outputs back to the targets' units.
  */
 public final class RegressorConverter implements OutputConverter<Regressor> {
@@ -45,7 +45,7 @@ public final class RegressorConverter implements OutputConverter<Regressor> {
 
     @Override
     public Loss loss() {
-        return new L2Loss("SquaredError", 1);
+        return new SquaredError();
     }
 
     @Override
