@@ -245,6 +245,46 @@ public class ChunkedDataTest {
         assertEquals(predictions(one, data), predictions(chunked, data));
     }
 
+    @Test
+    public void aModelPredictsAStreamReadOnceInBatches() {
+        MutableDataset<Label> data = SyntheticData.classification(700, 3);
+        SWATrainer<Label> t = SWATrainer.builder(new MLPFactory(new int[]{8}, Activation.RELU, 0, true), new DenseConverter(),
+                        new LabelConverter()).epochs(2).batchSize(32).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 0))
+                .schedule(new ConstantSchedule(0.05)).phaseStart(1).phaseSchedule(new ConstantSchedule(0.05)).cycleUnit(CycleUnit.EPOCHS)
+                .seed(2L).device("cpu").intraOpThreads(1).build();
+        t.setProgressBar(false);
+        Model<Label> model = t.train(data);
+        List<Example<Label>> list = new ArrayList<>();
+        data.forEach(list::add);
+        // a stream that can be read once, made example by example: 700 examples span three prediction batches of 256
+        int[] made = {0};
+        boolean[] opened = {false};
+        Iterable<Example<Label>> stream = () -> {
+            if (opened[0]) {
+                throw new IllegalStateException("read twice");
+            }
+            opened[0] = true;
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return made[0] < list.size();
+                }
+
+                @Override
+                public Example<Label> next() {
+                    return list.get(made[0]++).copy();
+                }
+            };
+        };
+        List<Prediction<Label>> streamed = model.predict(stream);
+        assertEquals(700, made[0]);
+        List<Prediction<Label>> listed = model.predict(list);
+        for (int i = 0; i < list.size(); i++) {
+            assertEquals(listed.get(i).getOutput(), streamed.get(i).getOutput(), "example " + i);
+            assertEquals(listed.get(i).getOutputScores().toString(), streamed.get(i).getOutputScores().toString(), "example " + i);
+        }
+    }
+
     /** The fingerprint as it was computed before chunks: one buffer of the whole data set. */
     private static String oneArrayFingerprint(String configuration, float[] x, float[] y, int n, int fw, int tw) throws Exception {
         ByteBuffer buf = ByteBuffer.allocate(8 * 4 + (x.length + y.length) * 4).order(ByteOrder.LITTLE_ENDIAN);
