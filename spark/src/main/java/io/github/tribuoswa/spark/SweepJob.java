@@ -479,8 +479,9 @@ public final class SweepJob implements Serializable {
     }
 
     /**
-     * Data read by this JVM's last tasks, by spec and split (the file data sets; a {@code config:} source may depend on a
-     * variation's overrides, so it is read every time). Read under {@link #TRAINING}.
+     * Data read by this JVM's last tasks, by split, directory and the size and time of its two files (so a file replaced
+     * between jobs is read again); a {@code config:} source may depend on a variation's overrides, so it is read every time.
+     * Read under {@link #TRAINING}.
      */
     private static final Map<String, Dataset<?>> READ = new LinkedHashMap<>(4, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -491,34 +492,35 @@ public final class SweepJob implements Serializable {
         }
     };
 
-    private static Dataset<?> load(String spec, ConfigurationManager cm, FashionMnist.Split split) {
-        if (!spec.startsWith("config:")) {
-            String key = split + "|" + spec;
+    static Dataset<?> load(String spec, ConfigurationManager cm, FashionMnist.Split split) {
+        if (spec.startsWith("config:")) {
+            return source(spec, cm);
+        }
+        Path dir = FashionMnist.resolve(spec.startsWith("fashion-mnist:") ? spec.substring("fashion-mnist:".length()) : spec);
+        try {
+            String key = split + "|" + dir.toAbsolutePath() + "|" + stamp(split.images(dir)) + "|" + stamp(split.labels(dir));
             Dataset<?> read = READ.get(key);
             if (read == null) {
-                read = read(spec, cm, split);
+                read = FashionMnist.load(dir, split);
                 READ.put(key, read);
             }
             return read;
-        }
-        return read(spec, cm, split);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Dataset<?> read(String spec, ConfigurationManager cm, FashionMnist.Split split) {
-        if (spec.startsWith("config:")) {
-            Object source = cm.lookup(spec.substring("config:".length()));
-            if (!(source instanceof DataSource)) {
-                throw new IllegalArgumentException("data = " + spec + " is not a Tribuo DataSource of the configuration");
-            }
-            return new MutableDataset<>((DataSource) source);
-        }
-        String where = spec.startsWith("fashion-mnist:") ? spec.substring("fashion-mnist:".length()) : spec;
-        try {
-            return FashionMnist.load(FashionMnist.resolve(where), split);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String stamp(Path file) throws IOException {
+        return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Dataset<?> source(String spec, ConfigurationManager cm) {
+        Object source = cm.lookup(spec.substring("config:".length()));
+        if (!(source instanceof DataSource)) {
+            throw new IllegalArgumentException("data = " + spec + " is not a Tribuo DataSource of the configuration");
+        }
+        return new MutableDataset<>((DataSource) source);
     }
 
     @SuppressWarnings("unchecked")

@@ -153,4 +153,23 @@ public class SweepJobTest {
             assertEquals(job.runOne(variations.get(i)).score(), r.score(), 0.0, "the same R^2 as in this JVM");
         }
     }
+
+    @Test
+    public void aJvmReadsItsDataOnceUntilAFileChanges(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path embedded = io.github.tribuoswa.data.FashionMnist.embeddedDirectory();
+        try (var files = Files.list(embedded)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, tmp.resolve(f.getFileName()));
+            }
+        }
+        String spec = "fashion-mnist:" + tmp;
+        var split = io.github.tribuoswa.data.FashionMnist.Split.TEST;
+        Object first = SweepJob.load(spec, null, split);
+        assertTrue(first == SweepJob.load(spec, null, split), "the second task's read is the first's");
+        Path labels = split.labels(tmp);
+        Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(labels).toMillis() - 60_000));
+        Object again = SweepJob.load(spec, null, split);
+        assertTrue(first != again, "a replaced file is read again");
+        assertEquals(((org.tribuo.Dataset<?>) first).size(), ((org.tribuo.Dataset<?>) again).size());
+    }
 }
