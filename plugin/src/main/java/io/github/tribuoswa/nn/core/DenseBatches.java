@@ -52,15 +52,14 @@ public final class DenseBatches {
     /**
      * Rows {@code start … start + rows − 1} of flat data as one batch.
      * @param manager The manager that owns the array (close it after the step).
-     * @param values The data, row after row.
+     * @param values The data, row after row (a whole number of rows; one chunk, see {@link FloatRows#wrap}).
      * @param example The shape of one row.
      * @param start The first row.
      * @param rows The number of rows.
      * @return The batch.
      */
     public static NDArray slice(NDManager manager, float[] values, Shape example, int start, int rows) {
-        int w = Math.toIntExact(example.size());
-        return manager.create(FloatBuffer.wrap(values, start * w, rows * w).slice(), batchShape(example, rows));
+        return slice(manager, FloatRows.wrap(values, Math.toIntExact(example.size())), example, start, rows);
     }
 
     /**
