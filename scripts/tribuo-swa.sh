@@ -9,11 +9,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [ -f "$root/cli/target/spark-classpath.txt" ] || (cd "$root" && mvn -B -q -DskipTests install)
-# Spark (the sweep command) on Java 17 needs these; they change nothing for the other commands
-opens=""
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-    java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
-  opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
-done
+# Spark on Java 17 needs its --add-opens flags (they change nothing for the other commands)
+# shellcheck source=spark/opens.sh
+. "$root/scripts/spark/opens.sh"
 # shellcheck disable=SC2086
 exec java $opens -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt"):$(cat "$root/cli/target/spark-classpath.txt")" io.github.tribuoswa.cli.TribuoSwaCli "$@"

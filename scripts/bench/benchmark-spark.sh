@@ -10,11 +10,9 @@ cd "$(dirname "$0")/../.."
 EPOCHS=${1:-5}
 RUNS=${2:-1}
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
-opens=""
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-    java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
-  opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
-done
+# Spark on Java 17 needs its --add-opens flags (they change nothing for the other commands)
+# shellcheck source=spark/opens.sh
+. scripts/spark/opens.sh
 # shellcheck disable=SC2086
 DJL_OFFLINE=true java $opens -cp "spark/target/classes:$(cat spark/target/classpath.txt)" io.github.tribuoswa.spark.SweepBenchmark --config scripts/bench/sweep-cnn.xml \
   --epochs "$EPOCHS" --runs "$RUNS" --command "scripts/bench/benchmark-spark.sh $EPOCHS $RUNS" | python3 reproduction/python/update_doc_section.py docs/benchmarks.md spark

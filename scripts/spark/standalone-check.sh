@@ -39,11 +39,9 @@ trap cleanup EXIT
 export SPARK_HOME="$work/spark" SPARK_SCALA_VERSION=2.13
 mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf" "$work/worker" "$work/djl-cache"
 tr ':' '\n' < "$dist" | while read -r j; do ln -s "$j" "$SPARK_HOME/jars/"; done
-opens=""
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-    java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
-  opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
-done
+# Spark on Java 17 needs its --add-opens flags (they change nothing for the other commands)
+# shellcheck source=spark/opens.sh
+. "$root/scripts/spark/opens.sh"
 spark_class() {
   # shellcheck disable=SC2086
   java $opens -Xmx512m -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*" "$@"
