@@ -119,17 +119,72 @@ def batch_bounds(n, batch):
     return [(s, starts[i + 1] if i + 1 < len(starts) else n) for i, s in enumerate(starts)]
 
 
-def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None, loss=F.cross_entropy):
+class RunCheckpoint:
+    """Where a long harness keeps one unit of work (a training run, a set of samples) so that a
+    run killed part-way resumes there instead of from the start. path None: nothing is written
+    and load() finds nothing. A file is replaced only by a complete new one (written to a
+    temporary file, synced, renamed); a file that cannot be read or that another configuration
+    wrote (its meta differs) is refused (SystemExit naming it) and left as it is. extra: a dict of
+    the unit's own state (an average, snapshots), saved with every checkpoint and updated in
+    place by load(). seconds: the compute time the saved state cost, over every attempt (the
+    caller adds to it before each save; work redone after a kill is counted once)."""
+
+    def __init__(self, path, meta, extra=None):
+        self.path, self.meta = path, meta
+        self.extra = {} if extra is None else extra
+        self.seconds = 0.0
+
+    def load(self):
+        """The saved state (a dict), or None if there is none."""
+        if self.path is None or not os.path.exists(self.path):
+            return None
+        try:
+            state = torch.load(self.path)
+        except Exception as e:  # noqa: BLE001 (any unreadable file is refused alike)
+            raise SystemExit(f"checkpoint {self.path} cannot be read ({e}); it was left untouched: delete it")
+        if not isinstance(state, dict) or state.get("meta") != self.meta:
+            found = state.get("meta") if isinstance(state, dict) else type(state).__name__
+            raise SystemExit(f"checkpoint {self.path} is from another run ({found}; this run: {self.meta}); it was left "
+                             "untouched: delete it or use another --work")
+        self.extra.update(state["extra"])
+        self.seconds = state["seconds"]
+        print(f"# resuming from {self.path}", flush=True)
+        return state
+
+    def save(self, state):
+        """Saves state (a dict) with the meta, extra and seconds."""
+        if self.path is None:
+            return
+        tmp = self.path + ".tmp"
+        with open(tmp, "wb") as f:
+            torch.save(dict(state, meta=self.meta, extra=self.extra, seconds=self.seconds), f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
+
+def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None, loss=F.cross_entropy, checkpoint=None):
     """The one PyTorch training loop of the scripts: SGD with momentum 0.9 and weight decay
     5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch, the batches of
     batch_bounds; on_step(k) after step k, on_epoch(e) after epoch e; loss(outputs, targets)
-    (cross-entropy unless told)."""
+    (cross-entropy unless told). checkpoint (a RunCheckpoint): the run starts from its saved
+    state if there is one (weights, momentum, the shuffle's and torch's random states, the step,
+    its extra state), saves after every epoch, and adds each epoch's time to its seconds; a
+    resumed run ends with the weights of an uninterrupted one, bit for bit."""
     opt = torch.optim.SGD(model.parameters(), lr=rate(1), momentum=0.9, weight_decay=5e-4)
     gen = torch.Generator().manual_seed(seed)
     n = x.shape[0]
     device = next(model.parameters()).device
-    k = 0
-    for e in range(1, epochs + 1):
+    k, first = 0, 1
+    state = checkpoint.load() if checkpoint is not None else None
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimiser"])
+        gen.set_state(state["shuffle"])
+        torch.set_rng_state(state["torch"])
+        k, first = state["step"], state["epoch"] + 1
+    for e in range(first, epochs + 1):
+        t0 = time.perf_counter()
         model.train()
         perm = torch.randperm(n, generator=gen)
         for s, t in batch_bounds(n, batch):
@@ -144,6 +199,10 @@ def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=Non
                 on_step(k)
         if on_epoch:
             on_epoch(e)
+        if checkpoint is not None:
+            checkpoint.seconds += time.perf_counter() - t0
+            checkpoint.save({"model": model.state_dict(), "optimiser": opt.state_dict(), "shuffle": gen.get_state(),
+                             "torch": torch.get_rng_state(), "step": k, "epoch": e})
 
 
 def blas_libraries():

@@ -4,7 +4,9 @@ SGD, SWA, FGE, SWAG-Diagonal, SWAG and MultiSWAG on full Fashion-MNIST, scored o
 by accuracy, NLL, Brier score, ECE and MCE (15 equal-width bins) before and after temperature
 scaling fitted on the last 5,000 training images (held out of training); same CSV columns as the
 plugin's (engine=pytorch), one row per (network, seed, method), appended as each finishes, so a
-killed run resumes.
+killed run resumes; with --work DIR each unit of work (a training run, checkpointed after every
+epoch; a set of SWAG samples, after every sample) resumes where it was killed, bit for bit, and
+its checkpoint is removed once no row still to come needs it.
 
 The recipes are the plugin's (io.github.tribuoswa.examples.Recipes, Uncertainty):
 - SGD: momentum 0.9, weight decay 5e-4, batch 128, the papers' baseline schedule over the run.
@@ -32,10 +34,11 @@ same as its logits), T minimising the validation NLL (a golden-section search on
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/uncertainty_pytorch.py
         [--data DIR] [--networks mlp:30,cnn:15] [--seeds 1,2,3] [--threads 1]
-        [--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE]
+        [--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE] [--work DIR]
 """
 import argparse
 import copy
+import hashlib
 import math
 import os
 import sys
@@ -46,7 +49,7 @@ import torch
 from torch.optim import swa_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_pytorch import append_row, network, read_idx, resumable_csv, train  # noqa: E402
+from bench_pytorch import RunCheckpoint, append_row, network, read_idx, resumable_csv, train  # noqa: E402
 from table1_pytorch import baseline, probabilities, triangular  # noqa: E402
 
 HEADER = ("engine,network,seed,method,epochs,test_accuracy,test_nll,test_brier,test_ece,test_mce,temperature,"
@@ -147,6 +150,7 @@ def main():
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--validation", type=int, default=5000)
     ap.add_argument("--out", default="docs/results/uncertainty-pytorch.csv")
+    ap.add_argument("--work", default="")
     a = ap.parse_args()
     methods = a.methods.split(",")
     if not set(methods) <= set(METHODS):
@@ -168,80 +172,142 @@ def main():
     print(f"Uncertainty (PyTorch {torch.__version__}) on {a.data}: {n} train / {a.validation} validation / "
           f"{xt.shape[0]} test, {a.threads} threads, writing {a.out}", flush=True)
 
-    def run_swa_like(name, seed, epochs, s0, collect):
-        """SWA's run: the compressed baseline, then swa_lr; collect(model) at w-hat and every epoch end."""
-        first = baseline(LR, s0, SWA_LR / LR)
-        torch.manual_seed(seed)
-        model = network(name)
+    if a.work:
+        os.makedirs(a.work, exist_ok=True)
+    recipe = {"lr": LR, "swa_lr": SWA_LR, "fge_ratio": FGE_RATIO, "batch": BATCH, "train": n, "validation": a.validation,
+              "max_rank": MAX_RANK, "samples": SAMPLES, "scale": SCALE, "runs": RUNS, "torch": torch.__version__}
 
-        def on_step(k):
-            if k >= s0 and (k - s0) % spe == 0:
-                collect(model)
-        train(model, x, y, epochs, lambda i: first(i) if i <= s0 else SWA_LR, seed, BATCH, on_step)
-        return model
+    def unit_path(name, seed, epochs, unit):
+        return os.path.join(a.work, f"{name}-{seed}-{epochs}-{unit}.pt") if a.work else None
+
+    def checkpoint(name, seed, epochs, unit, extra=None):
+        """The RunCheckpoint of one unit of work of a (network, seed, budget), in --work (none without it)."""
+        return RunCheckpoint(unit_path(name, seed, epochs, unit), dict(recipe, network=name, seed=seed, epochs=epochs, unit=unit), extra)
+
+    def discard(name, seed, epochs, unit):
+        path = unit_path(name, seed, epochs, unit)
+        if path and os.path.exists(path):
+            os.remove(path)
+
+    def scored(models):
+        """The summed softmax probabilities of models on the test and the validation images, in order."""
+        return (sum(probabilities(m, xt) for m in models), sum(probabilities(m, xv) for m in models))
 
     trajectories = {}
 
     def swa_trajectory(name, seed, epochs, s0):
-        """SWA's run once per (network, seed, epochs): SWA, SWAG-Diagonal and SWAG follow the same
-        trajectory (same seed, schedule and collection points), so one run feeds swa_utils' average and
-        the SWAG moments; returns (final model, AveragedModel, Swag, seconds the run took), kept for the
-        methods of the same seed (SWAG's sampling works on a copy of the final model)."""
+        """SWA's run once per (network, seed, epochs): the compressed baseline, then swa_lr, collecting
+        at w-hat and every epoch end into swa_utils' average and the SWAG moments. SWA, SWAG-Diagonal
+        and SWAG follow the same trajectory (same seed, schedule and collection points), so one run
+        feeds all three; it is kept in memory for the methods of the same seed and, with --work, in
+        its checkpoint (resumed after a kill). Returns (final model, AveragedModel, Swag, seconds of
+        the run); SWAG's sampling works on a copy of the final model."""
         key = (name, seed, epochs)
         if key not in trajectories:
             trajectories.clear()
-            holder = {}
-            t0 = time.perf_counter()
-
-            def collect(model):
-                if "avg" not in holder:
-                    holder["avg"] = swa_utils.AveragedModel(model)
-                    holder["swag"] = Swag(model, MAX_RANK)
-                holder["avg"].update_parameters(model)
-                holder["swag"].collect(model)
-            model = run_swa_like(name, seed, epochs, s0, collect)
-            trajectories[key] = (model, holder["avg"], holder["swag"], time.perf_counter() - t0)
-        return trajectories[key]
-
-    def swag_members(name, seed, epochs, s0, samples, low_rank):
-        final, _, swag, _ = swa_trajectory(name, seed, epochs, s0)
-        model = copy.deepcopy(final)
-        gen = torch.Generator().manual_seed(seed)
-        members = []
-        for _ in range(samples):
-            swag.sample(model, gen, low_rank)
-            swa_utils.update_bn(bn_batches, model)
-            members.append(copy.deepcopy(model))
-        return members
-
-    def members_of(method, name, seed, epochs):
-        s0 = int(math.floor(0.75 * epochs + 0.5)) * spe  # Java's Math.round
-        if method == "SGD":
+            ckpt = checkpoint(name, seed, epochs, "trajectory", {})
+            holder = ckpt.extra
+            first = baseline(LR, s0, SWA_LR / LR)
             torch.manual_seed(seed)
             model = network(name)
-            train(model, x, y, epochs, baseline(LR, epochs * spe), seed, BATCH)
-            return [model]
+
+            averaged = []  # the AveragedModel, made at the first collection or from the checkpoint's state
+
+            def average():
+                if not averaged:
+                    averaged.append(swa_utils.AveragedModel(model))
+                    if "avg" in holder:
+                        averaged[0].load_state_dict(holder["avg"])
+                return averaged[0]
+
+            def on_step(k):
+                if k >= s0 and (k - s0) % spe == 0:
+                    avg = average()
+                    avg.update_parameters(model)
+                    holder["avg"] = avg.state_dict()  # AveragedModel itself does not pickle
+                    if "swag" not in holder:
+                        holder["swag"] = Swag(model, MAX_RANK)
+                    holder["swag"].collect(model)
+            train(model, x, y, epochs, lambda i: first(i) if i <= s0 else SWA_LR, seed, BATCH, on_step, checkpoint=ckpt)
+            trajectories[key] = (model, average(), holder["swag"], ckpt.seconds)
+        return trajectories[key]
+
+    def swag_probabilities(name, seed, epochs, s0, samples, low_rank, unit, sums):
+        """samples SWAG samples on the trajectory of (name, seed), each with its BatchNorm statistics
+        refreshed, their softmax probabilities on the test and validation images added to sums (the
+        running sums of earlier members, or None) in order; with --work a checkpoint after every
+        sample. Returns (sums, seconds: the trajectory's and the samples' drawing and refreshing)."""
+        final, _, swag, trained = swa_trajectory(name, seed, epochs, s0)
+        ckpt = checkpoint(name, seed, epochs, unit, {"sums": sums, "drawn": 0})
+        gen = torch.Generator().manual_seed(seed)
+        state = ckpt.load()
+        if state is not None:
+            gen.set_state(state["generator"])
+        model = copy.deepcopy(final)
+        while ckpt.extra["drawn"] < samples:
+            t0 = time.perf_counter()
+            swag.sample(model, gen, low_rank)
+            swa_utils.update_bn(bn_batches, model)
+            ckpt.seconds += time.perf_counter() - t0
+            p, before = scored([model]), ckpt.extra["sums"]
+            ckpt.extra["sums"] = p if before is None else (before[0] + p[0], before[1] + p[1])
+            ckpt.extra["drawn"] += 1
+            ckpt.save({"generator": gen.get_state()})
+        return ckpt.extra["sums"], trained + ckpt.seconds
+
+    def run_seeds(method, seed):
+        """The seeds of MultiSWAG's runs."""
+        return [seed * 1000 + r for r in range(RUNS)]
+
+    def method_row(method, name, seed, epochs):
+        """(summed test and validation probabilities, members, seconds to make the members)."""
+        s0 = int(math.floor(0.75 * epochs + 0.5)) * spe  # Java's Math.round
+        if method == "SGD":
+            ckpt = checkpoint(name, seed, epochs, "sgd")
+            torch.manual_seed(seed)
+            model = network(name)
+            train(model, x, y, epochs, baseline(LR, epochs * spe), seed, BATCH, checkpoint=ckpt)
+            return scored([model]), 1, ckpt.seconds
         if method == "SWA":
-            avg = copy.deepcopy(swa_trajectory(name, seed, epochs, s0)[1].module)
+            _, averaged, _, trained = swa_trajectory(name, seed, epochs, s0)
+            t0 = time.perf_counter()
+            avg = copy.deepcopy(averaged.module)
             swa_utils.update_bn(bn_batches, avg)
-            return [avg]
+            return scored([avg]), 1, trained + time.perf_counter() - t0
         if method == "FGE":
             cycle = max(2, round(spe * 0.5 / 2) * 2)
             first = baseline(LR, s0, SWA_LR / LR)
             tri = triangular(SWA_LR, SWA_LR * FGE_RATIO, cycle)
+            ckpt = checkpoint(name, seed, epochs, "fge", {"members": []})
             torch.manual_seed(seed)
             model = network(name)
-            members = []
 
             def on_step(k):
                 if k > s0 and (k - s0) % cycle == cycle // 2:
-                    members.append(copy.deepcopy(model))
-            train(model, x, y, epochs, lambda i: first(i) if i <= s0 else tri(i - s0), seed, BATCH, on_step)
-            return members
+                    ckpt.extra["members"].append(copy.deepcopy(model))
+            train(model, x, y, epochs, lambda i: first(i) if i <= s0 else tri(i - s0), seed, BATCH, on_step, checkpoint=ckpt)
+            return scored(ckpt.extra["members"]), len(ckpt.extra["members"]), ckpt.seconds
         if method in ("SWAG-Diagonal", "SWAG"):
-            return swag_members(name, seed, epochs, s0, SAMPLES, method == "SWAG")
-        # MultiSWAG: RUNS runs with their own seeds
-        return [m for r in range(RUNS) for m in swag_members(name, seed * 1000 + r, epochs, s0, SAMPLES // RUNS, True)]
+            sums, seconds = swag_probabilities(name, seed, epochs, s0, SAMPLES, method == "SWAG", method.lower() + "-samples", None)
+            return sums, SAMPLES, seconds
+        # MultiSWAG: RUNS runs with their own seeds, one mixture of SAMPLES // RUNS samples of each
+        sums, seconds = None, 0.0
+        for run_seed in run_seeds(method, seed):
+            sums, s = swag_probabilities(name, run_seed, epochs, s0, SAMPLES // RUNS, True, "multiswag-samples", sums)
+            seconds += s
+        return sums, SAMPLES // RUNS * RUNS, seconds
+
+    def finished(method, name, seed, epochs):
+        """Removes the checkpoints that no row still to come needs."""
+        own = {"SGD": "sgd", "FGE": "fge", "SWAG-Diagonal": "swag-diagonal-samples", "SWAG": "swag-samples"}
+        if method in own:
+            discard(name, seed, epochs, own[method])
+        if method == "MultiSWAG":
+            for run_seed in run_seeds(method, seed):
+                discard(name, run_seed, epochs, "trajectory")
+                discard(name, run_seed, epochs, "multiswag-samples")
+        elif method in ("SWA", "SWAG-Diagonal", "SWAG") and all((name, str(seed), m) in done for m in ("SWA", "SWAG-Diagonal", "SWAG")):
+            discard(name, seed, epochs, "trajectory")
 
     for spec in a.networks.split(","):
         name, epochs = spec.split(":")
@@ -249,21 +315,21 @@ def main():
         for seed in (int(s) for s in a.seeds.split(",")):
             for method in methods:
                 if (name, str(seed), method) in done:
+                    finished(method, name, seed, epochs)  # a kill between the row and its clean-up leaves checkpoints
                     continue
-                reused = method in ("SWA", "SWAG-Diagonal", "SWAG") and (name, seed, epochs) in trajectories
-                t0 = time.perf_counter()
-                members = members_of(method, name, seed, epochs)
-                wall = time.perf_counter() - t0
-                if reused:  # the shared run counts for every method it made (wall_s: the time to make the model)
-                    wall += trajectories[(name, seed, epochs)][3]
-                p_test = (sum(probabilities(m, xt) for m in members) / len(members)).double().numpy()
-                p_val = (sum(probabilities(m, xv) for m in members) / len(members)).double().numpy()
+                (p_test, p_val), count, wall = method_row(method, name, seed, epochs)
+                p_test = (p_test / count).double().numpy()
+                p_val = (p_val / count).double().numpy()
                 acc, nll, brier, ece, mce = calibration(p_test, yt)
                 t = fit_temperature(p_val, yv)
                 _, ts_nll, ts_brier, ts_ece, _ = calibration(scaled(p_test, t), yt)
                 row = (f"pytorch,{name},{seed},{method},{epochs},{acc:.4f},{nll:.4f},{brier:.4f},{ece:.4f},{mce:.4f},"
-                       f"{t:.4f},{ts_nll:.4f},{ts_brier:.4f},{ts_ece:.4f},{len(members)},{wall:.1f}")
+                       f"{t:.4f},{ts_nll:.4f},{ts_brier:.4f},{ts_ece:.4f},{count},{wall:.1f}")
                 append_row(a.out, row)
+                # the bytes of the probabilities (scripts/reliability/harness-resume.sh compares resumed runs by them)
+                print(f"# {name} {seed} {method} probabilities sha256 {hashlib.sha256(p_test.tobytes()).hexdigest()[:16]}", flush=True)
+                done.add((name, str(seed), method))
+                finished(method, name, seed, epochs)
 
 
 if __name__ == "__main__":

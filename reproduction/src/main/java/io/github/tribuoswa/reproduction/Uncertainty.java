@@ -1,5 +1,6 @@
 package io.github.tribuoswa.reproduction;
 
+import ai.djl.training.listener.TrainingListenerAdapter;
 import io.github.tribuoswa.calibration.Calibration;
 import io.github.tribuoswa.calibration.TemperatureScaledModel;
 import io.github.tribuoswa.data.FashionMnist;
@@ -10,6 +11,7 @@ import io.github.tribuoswa.examples.TrainNetwork;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.NetworkTrainer;
 import io.github.tribuoswa.nn.core.SwagPosterior;
+import io.github.tribuoswa.util.AtomicFiles;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -19,15 +21,23 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.ensemble.FullyWeightedVotingCombiner;
 import org.tribuo.ensemble.EnsembleModel;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The comparison of issue 18 (a harness, not a test): SGD, SWA, FGE, SWAG-Diagonal, SWAG and
@@ -38,10 +48,15 @@ import java.util.Set;
  * the papers' SGD baseline; SWA/SWAG with the baseline compressed into the first 75 % of the
  * budget and a constant rate, one collection per epoch; FGE with cycles of half an epoch; SWAG
  * with K = 20 and S = 30; MultiSWAG as 3 SWAG runs of 10 samples (their own seeds).
- * Reliability diagrams of seed 1 go to {@code --figures} (PNG and SVG).
+ * Reliability diagrams of seed 1 go to {@code --figures} (PNG and SVG). With {@code --work DIR}
+ * each row's trainer checkpoints into {@code DIR/NETWORK-SEED-METHOD} (after every epoch and
+ * collection; MultiSWAG's three runs each their own file), so a row killed part-way resumes from
+ * its last checkpoint, bit for bit, and its {@code wall_s} adds the time earlier attempts had
+ * reached at their last epoch end; the directory is removed once the row is written.
  * <pre>
  * usage: Uncertainty [--data full|embedded|DIR] [--networks mlp:30,cnn:15] [--seeds 1,2,3] [--threads 2]
  *                    [--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE] [--figures DIR]
+ *                    [--work DIR]
  * </pre>
  */
 public final class Uncertainty {
@@ -51,7 +66,10 @@ public final class Uncertainty {
 
     private Uncertainty() {}
 
-    private static Trainer<Label> trainer(String method, Recipes<Label> recipes, int epochs, int spe) {
+    /**
+     * The network trainer of a method (for MultiSWAG: one of its SWAG runs, with 10 samples).
+     */
+    private static NetworkTrainer<Label, ?> networkTrainer(String method, Recipes<Label> recipes, int epochs, int spe) {
         int start = (int) Math.round(0.75 * epochs);
         switch (method) {
             case "SGD": return recipes.sgd(epochs, spe);
@@ -59,12 +77,58 @@ public final class Uncertainty {
             case "FGE": return recipes.fge(epochs, start, spe, Recipes.evenSteps(spe, 0.5));
             case "SWAG-Diagonal": return recipes.swag(epochs, start, spe, spe, 30, 20, SwagPosterior.Covariance.DIAGONAL);
             case "SWAG": return recipes.swag(epochs, start, spe, spe, 30, 20, SwagPosterior.Covariance.LOW_RANK);
-            case "MultiSWAG":
-                return new IndependentRunsTrainer<>(recipes.swag(epochs, start, spe, spe, 10, 20, SwagPosterior.Covariance.LOW_RANK), 3,
-                        new FullyWeightedVotingCombiner());
+            case "MultiSWAG": return recipes.swag(epochs, start, spe, spe, 10, 20, SwagPosterior.Covariance.LOW_RANK);
             default:
                 throw new IllegalArgumentException("method = " + method + "; allowed: SGD, SWA, FGE, SWAG-Diagonal, SWAG, MultiSWAG");
         }
+    }
+
+    /**
+     * The compute time of one row over every attempt: the time an earlier attempt had reached at
+     * its last epoch end (when its checkpoint was written; read from {@code elapsed} in the row's
+     * work directory) plus this attempt's; rewritten atomically at every epoch end.
+     */
+    private static final class RowClock extends TrainingListenerAdapter {
+        private final Path file;
+        private final double before;
+        private final long start = System.nanoTime();
+
+        RowClock(Path file) throws IOException {
+            this.file = file;
+            this.before = file != null && Files.exists(file) ? Double.parseDouble(Files.readString(file, StandardCharsets.UTF_8).trim()) : 0;
+        }
+
+        double seconds() {
+            return before + (System.nanoTime() - start) / 1e9;
+        }
+
+        @Override
+        public void onEpoch(ai.djl.training.Trainer trainer) {
+            if (file != null) {
+                String seconds = Double.toString(seconds());
+                try {
+                    AtomicFiles.write(file, tmp -> Files.writeString(tmp, seconds, StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The first 16 hex digits of the SHA-256 of the predictions' scores (in output-id order), which
+     * scripts/reliability/harness-resume.sh compares between a resumed and an uninterrupted run.
+     */
+    private static String digest(List<Prediction<Label>> predictions, Model<Label> model) throws NoSuchAlgorithmException {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        ByteBuffer b = ByteBuffer.allocate(Double.BYTES);
+        for (Prediction<Label> p : predictions) {
+            for (int i = 0; i < model.getOutputIDInfo().size(); i++) {
+                b.clear();
+                sha.update(b.putDouble(p.getOutputScores().get(model.getOutputIDInfo().getOutput(i).getLabel()).getScore()).array());
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 
     private static void close(Model<Label> model) {
@@ -75,6 +139,14 @@ public final class Uncertainty {
         }
     }
 
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /**
      * Runs the comparison.
      * @param args See the class documentation.
@@ -82,8 +154,8 @@ public final class Uncertainty {
      */
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args, "Uncertainty [--data full|embedded|DIR] [--networks mlp:30,cnn:15] [--seeds 1,2,3] [--threads 2] "
-                + "[--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE] [--figures DIR]",
-                "data", "networks", "seeds", "threads", "methods", "validation", "out", "figures");
+                + "[--methods SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG] [--validation 5000] [--out FILE] [--figures DIR] [--work DIR]",
+                "data", "networks", "seeds", "threads", "methods", "validation", "out", "figures", "work");
         Path dir = FashionMnist.resolve(o.get("data", FashionMnist.FULL));
         MutableDataset<Label> all = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
@@ -102,6 +174,7 @@ public final class Uncertainty {
         }
         Path out = Path.of(o.get("out", "docs/results/uncertainty-djl.csv"));
         Path figures = o.get("figures", null) == null ? null : Path.of(o.get("figures", null));
+        Path work = o.get("work", null) == null ? null : Path.of(o.get("work", null));
         Set<String> done = new HashSet<>();
         if (Files.exists(out)) {
             List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
@@ -126,17 +199,25 @@ public final class Uncertainty {
             for (String s : o.get("seeds", "1,2,3").split(",")) {
                 long seed = Long.parseLong(s.trim());
                 for (String method : o.get("methods", "SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG").split(",")) {
+                    Path rowWork = work == null ? null : work.resolve(network + "-" + seed + "-" + method);
                     if (done.contains(network + "|" + seed + "|" + method)) {
+                        if (rowWork != null && Files.exists(rowWork)) { // a kill between the row and its clean-up
+                            deleteTree(rowWork);
+                        }
                         continue;
                     }
                     Recipes<Label> recipes = Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, seed, threads, "cpu");
-                    Trainer<Label> t = trainer(method, recipes, epochs, recipes.stepsPerEpoch(train.size()));
-                    if (t instanceof NetworkTrainer) {
-                        ((NetworkTrainer<Label, ?>) t).setProgressBar(false);
+                    NetworkTrainer<Label, ?> nt = networkTrainer(method, recipes, epochs, recipes.stepsPerEpoch(train.size()));
+                    nt.setProgressBar(false);
+                    if (rowWork != null) {
+                        Files.createDirectories(rowWork);
+                        nt.setCheckpointDirectory(rowWork.toString());
                     }
-                    long start = System.nanoTime();
+                    RowClock clock = new RowClock(rowWork == null ? null : rowWork.resolve("elapsed"));
+                    nt.addObserver(clock);
+                    Trainer<Label> t = method.equals("MultiSWAG") ? new IndependentRunsTrainer<>(nt, 3, new FullyWeightedVotingCombiner()) : nt;
                     Model<Label> model = t.train(train);
-                    double wall = (System.nanoTime() - start) / 1e9;
+                    double wall = clock.seconds();
                     List<Prediction<Label>> predictions = model.predict(test);
                     Calibration before = Calibration.of(predictions, model.getOutputIDInfo(), Calibration.DEFAULT_BINS);
                     TemperatureScaledModel scaled = TemperatureScaledModel.fit(model, model.predict(validation));
@@ -148,6 +229,10 @@ public final class Uncertainty {
                             after.expectedCalibrationError(), members, wall);
                     Files.writeString(out, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
                     System.out.println(row);
+                    System.out.println("# " + network + " " + seed + " " + method + " probabilities sha256 " + digest(predictions, model));
+                    if (rowWork != null) {
+                        deleteTree(rowWork);
+                    }
                     if (figures != null && seed == 1) {
                         Files.createDirectories(figures);
                         ReliabilityDiagram.save(before, network + " " + method, figures.resolve("reliability-" + network + "-"
