@@ -46,7 +46,7 @@ fi
 # The long harnesses resume after SIGKILL where they were, bit for bit (docs/reliability.md): the
 # plugin's always, PyTorch's too where python3-torch is installed (CI does not install it)
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  scripts/reliability/harness-resume.sh both
+  scripts/reliability/harness-resume.sh all
 else
   scripts/reliability/harness-resume.sh djl
 fi

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Kills issue 18's long harnesses at chosen moments and checks that they resume where they were:
-# each runs once uninterrupted (no --work), then with --work DIR under SIGKILL a few seconds into
-# every attempt (PyTorch 7, 11, 17, 23, 7, ... s; the plugin 6, 8, 10, 12, ... s; up to KILLS
-# kills, default 8, then the last attempt runs to the end), and the rows (every column but wall_s)
-# and the bytes of their probabilities must be the same. Small budgets: PyTorch on full
-# Fashion-MNIST (mlp:4, needs python3-torch), the plugin on the embedded subset (mlp:6). Prints one
-# RESUME line per engine (kills, attempts that resumed from a checkpoint) and exits non-zero on any
-# difference.
+# Kills the long harnesses at chosen moments and checks that they resume where they were: each
+# runs once uninterrupted (no --work), then with --work DIR under SIGKILL a few seconds into every
+# attempt (up to KILLS kills, default 8; then the last attempt runs to the end), and the rows must
+# be the same (every column but wall_s; for issue 18's harness also the SHA-256 of every row's
+# test probabilities), with no checkpoint left behind. Small budgets:
+#   uncertainty-pytorch  issue 18, PyTorch, full Fashion-MNIST, mlp:4 (needs python3-torch), kills after 7, 11, 17, 23, ... s
+#   uncertainty-djl      issue 18, the plugin, the embedded subset, mlp:6, kills after 6, 8, 10, 12, ... s
+#   averaging-djl        issue 16, the plugin, the embedded subset, the BatchNorm CNN, 5 epochs, the methods with state of
+#                        their own (EMA, LAWA, schedule-free) and both soups (FGE; fine-tuning from a saved point), the same kills
+# Prints one RESUME line per harness (kills, attempts that resumed from a checkpoint) and exits
+# non-zero on any difference.
 #
-#   scripts/reliability/harness-resume.sh [pytorch|djl|both]
+#   scripts/reliability/harness-resume.sh [all|djl|uncertainty-pytorch|uncertainty-djl|averaging-djl]...
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-which=${1:-both}
+[ $# -gt 0 ] || set -- all
 kills=${KILLS:-8}
 tmp=$(mktemp -d)
 trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$tmp"' EXIT
 
-# runs "$@" with --work $tmp/$1.work, killed after the attempt's delay, until it exits by itself
+# killed_runs TAG "DELAYS" COMMAND...: runs COMMAND --work $tmp/TAG.work, killed after the
+# attempt's delay, until it exits by itself; prints the number of kills
 killed_runs() {
   local tag=$1 delays; shift
   read -r -a delays <<< "$1"; shift
@@ -29,39 +33,71 @@ killed_runs() {
       while [ "$waited" -lt "$delay" ] && kill -0 "$pid" 2>/dev/null; do sleep 1; waited=$((waited + 1)); done
       if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; wait "$pid" 2>/dev/null || true; n=$((n + 1)); attempt=$((attempt + 1)); continue; fi
     fi
-    wait "$pid" || { echo "the resumed $tag harness failed:"; tail -20 "$tmp/$tag.resumed.log"; exit 1; }
+    wait "$pid" || { echo "the resumed $tag harness failed:" >&2; tail -20 "$tmp/$tag.resumed.log" >&2; exit 1; }
     break
   done
   echo "$n"
 }
 
-compare() {  # tag reference.csv resumed.csv
-  local tag=$1 kills_done=$2
-  cut -d, -f1-15 "$tmp/$tag.reference.csv" > "$tmp/a"; cut -d, -f1-15 "$tmp/$tag.resumed.csv" > "$tmp/b"
+# same TAG KILLS FILE:COLUMNS...: compares the reference and resumed outputs FILE (TAG.reference.FILE,
+# TAG.resumed.FILE) on cut's COLUMNS, and the probability digests of the logs
+same() {
+  local tag=$1 kills_done=$2 ok=1 rows=0; shift 2
+  for spec in "$@"; do
+    local file=${spec%%:*} columns=${spec#*:}
+    cut -d, -f"$columns" "$tmp/$tag.reference.$file" > "$tmp/a"; cut -d, -f"$columns" "$tmp/$tag.resumed.$file" > "$tmp/b"
+    diff "$tmp/a" "$tmp/b" > /dev/null || { ok=0; diff "$tmp/a" "$tmp/b" || true; }
+    rows=$((rows + $(wc -l < "$tmp/a") - 1))
+  done
   grep '^# .* probabilities sha256' "$tmp/$tag.reference.log" > "$tmp/ha" || true
   grep '^# .* probabilities sha256' "$tmp/$tag.resumed.log" > "$tmp/hb" || true
-  if diff "$tmp/a" "$tmp/b" > /dev/null && diff "$tmp/ha" "$tmp/hb" > /dev/null && [ -s "$tmp/ha" ]; then
-    echo "RESUME $tag rows=$(($(wc -l < "$tmp/a") - 1)) kills=$kills_done resumed_from_checkpoints=$(grep -c 'Resuming from\|# resuming from' \
-      "$tmp/$tag.resumed.log") identical=yes leftover_checkpoints=$(find "$tmp/$tag.work" -type f | wc -l)"
+  diff "$tmp/ha" "$tmp/hb" > /dev/null || { ok=0; diff "$tmp/ha" "$tmp/hb" || true; }
+  local left resumed
+  left=$(find "$tmp/$tag.work" -type f | { grep -v '/pretrained-' || true; } | wc -l)  # the averaging harness keeps its pre-trained point
+  resumed=$(grep -c 'Resuming from\|# resuming from' "$tmp/$tag.resumed.log" || true)
+  if [ "$ok" = 1 ] && [ "$left" = 0 ] && [ "$rows" -gt 0 ]; then
+    echo "RESUME $tag rows=$rows kills=$kills_done resumed_from_checkpoints=$resumed digests=$(wc -l < "$tmp/ha") identical=yes leftover_checkpoints=0"
   else
-    echo "RESUME $tag kills=$kills_done identical=NO"; diff "$tmp/a" "$tmp/b" || true; diff "$tmp/ha" "$tmp/hb" || true; status=1
+    echo "RESUME $tag rows=$rows kills=$kills_done resumed_from_checkpoints=$resumed identical=NO leftover_checkpoints=$left"
+    status=1
   fi
 }
 
-status=0
-if [ "$which" = pytorch ] || [ "$which" = both ]; then
-  py=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/uncertainty_pytorch.py
-      --networks mlp:4 --seeds 1 --threads 1)
-  "${py[@]}" --out "$tmp/pytorch.reference.csv" > "$tmp/pytorch.reference.log" 2>&1
-  n=$(killed_runs pytorch "7 11 17 23" "${py[@]}" --out "$tmp/pytorch.resumed.csv")
-  compare pytorch "$n"
-fi
-if [ "$which" = djl ] || [ "$which" = both ]; then
+java_cp() {
   [ -f reproduction/target/classpath.txt ] || mvn -B -q -o -DskipTests install
-  djl=(env DJL_OFFLINE=true java -cp "reproduction/target/classes:$(cat reproduction/target/classpath.txt)" io.github.tribuoswa.reproduction.Uncertainty
-       --data embedded --networks mlp:6 --seeds 1 --threads 1)
-  "${djl[@]}" --out "$tmp/djl.reference.csv" > "$tmp/djl.reference.log" 2>&1
-  n=$(killed_runs djl "6 8 10 12" "${djl[@]}" --out "$tmp/djl.resumed.csv")
-  compare djl "$n"
-fi
+  echo "reproduction/target/classes:$(cat reproduction/target/classpath.txt)"
+}
+
+status=0
+for which in "$@"; do
+  case "$which" in
+    all) cases="uncertainty-pytorch uncertainty-djl averaging-djl" ;;
+    djl) cases="uncertainty-djl averaging-djl" ;;
+    *) cases=$which ;;
+  esac
+  for c in $cases; do
+    case "$c" in
+      uncertainty-pytorch)
+        cmd=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/uncertainty_pytorch.py
+             --networks mlp:4 --seeds 1 --threads 1)
+        "${cmd[@]}" --out "$tmp/$c.reference.csv" > "$tmp/$c.reference.log" 2>&1
+        n=$(killed_runs "$c" "7 11 17 23" "${cmd[@]}" --out "$tmp/$c.resumed.csv")
+        same "$c" "$n" csv:1-15 ;;
+      uncertainty-djl)
+        cmd=(env DJL_OFFLINE=true java -cp "$(java_cp)" io.github.tribuoswa.reproduction.Uncertainty --data embedded --networks mlp:6
+             --seeds 1 --threads 1)
+        "${cmd[@]}" --out "$tmp/$c.reference.csv" > "$tmp/$c.reference.log" 2>&1
+        n=$(killed_runs "$c" "6 8 10 12" "${cmd[@]}" --out "$tmp/$c.resumed.csv")
+        same "$c" "$n" csv:1-15 ;;
+      averaging-djl)
+        cmd=(env DJL_OFFLINE=true java -cp "$(java_cp)" io.github.tribuoswa.reproduction.AveragingMethods --data embedded --network cnn
+             --epochs 5 --methods EMA,LAWA,SCHEDULE-FREE --seeds 1 --threads 1)
+        "${cmd[@]}" --out "$tmp/$c.reference.csv" --soups-out "$tmp/$c.reference.soups" --work "$tmp/$c.reference.work" \
+          > "$tmp/$c.reference.log" 2>&1
+        n=$(killed_runs "$c" "6 8 10 12" "${cmd[@]}" --out "$tmp/$c.resumed.csv" --soups-out "$tmp/$c.resumed.soups")
+        same "$c" "$n" csv:1-10 soups:1-10 ;;
+      *) echo "harness = $c is out of range; allowed: all, djl, uncertainty-pytorch, uncertainty-djl, averaging-djl" >&2; exit 2 ;;
+    esac
+  done
+done
 exit $status

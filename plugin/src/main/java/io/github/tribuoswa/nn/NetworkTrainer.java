@@ -55,8 +55,9 @@ import java.util.logging.Logger;
  * weight collectors, and how the trained network becomes a Tribuo model. It names no method.
  * <p>
  * <b>Checkpoints.</b> With {@code checkpointDirectory} set, the run writes
- * {@code run-N.checkpoint} there (N: the trainer's invocation) after every epoch and at every
- * weight collection ({@link CheckpointListener}): all weights, the step count and the state of
+ * {@code run-N.checkpoint} there (N: the trainer's invocation) after every epoch and at weight
+ * collections (the first after each epoch, then at most about ten an epoch, so that an EMA of
+ * every step does not write every step: {@link CheckpointListener}): all weights, the step count and the state of
  * every {@link Stateful} piece (the optimiser's moments, each collector's average or
  * snapshots), each saved by the piece itself; the random state is the run's
  * seed, from which every epoch's shuffle and every step's engine seed are derived. Writes are
@@ -109,7 +110,10 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
      * the weights at that epoch end, if due), and its weights are restored afterwards. Because a
      * run's schedule, shuffles and steps do not depend on its length, the model at epoch e is
      * the model a run of e epochs returns (for SGD when its schedule does not depend on the
-     * budget). Epochs before SWA's or FGE's first average or snapshot are skipped.
+     * budget). Epochs before SWA's or FGE's first average or snapshot are skipped. With
+     * {@code checkpointDirectory} set, each epoch's model is handed over before that epoch's
+     * checkpoint is written, so a run killed in between and resumed hands it over again (the
+     * same model, bit for bit): at least once, never skipped.
      * Not a hyper-parameter and not in the provenance.
      * @param epochs Which epochs.
      * @param listener The receiver.
@@ -214,6 +218,14 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     new ProgressReporter(stats, epochs, stepsPerEpoch, progressBar), tel));
             listeners.addAll(collectors);
             listeners.addAll(observers);
+            TrainingRun.Setup<T> setup = new TrainingRun.Setup<>(network, featureConverter, outputConverter, device, batchSize);
+            Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, targetStandardiser, block,
+                    trainer.getManager(), opt, collectors, trainerProvenance, runProvenance, tel);
+            if (!epochModels.isEmpty()) {
+                // before the checkpoint: a run killed between an epoch's model and its checkpoint hands that model over again on
+                // resuming (at least once), never skips it
+                listeners.add(new EpochModels<>(epochModels, runOf, this::finish, epochs, Math.toIntExact(startStep / stepsPerEpoch)));
+            }
             if (checkpointing != null) {
                 listeners.add(checkpointing);
             }
@@ -221,12 +233,6 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                 if (l instanceof CollectionListener) { // telemetry, checkpointing, an observer: told of every collection
                     collectors.forEach(c -> c.addCollectionListener((CollectionListener) l));
                 }
-            }
-            TrainingRun.Setup<T> setup = new TrainingRun.Setup<>(network, featureConverter, outputConverter, device, batchSize);
-            Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, targetStandardiser, block,
-                    trainer.getManager(), opt, collectors, trainerProvenance, runProvenance, tel);
-            if (!epochModels.isEmpty()) {
-                listeners.add(new EpochModels<>(epochModels, runOf, this::finish, epochs, Math.toIntExact(startStep / stepsPerEpoch)));
             }
             DefaultTrainingConfig config = new DefaultTrainingConfig(outputConverter.loss()).optOptimizer(opt).optDevices(new Device[]{dev})
                     .addTrainingListeners(listeners.toArray(new TrainingListener[0]));

@@ -35,6 +35,7 @@ import org.tribuo.ensemble.EnsembleModel;
 import org.tribuo.math.optimisers.SGD;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -63,7 +65,10 @@ import java.util.function.ToDoubleFunction;
  * </ul>
  * For each, the model the method would return after every epoch (its epoch models) is scored on
  * the test set: one row per epoch in {@code --out} (test accuracy, NLL, ECE with 15 bins), all rows
- * of a run appended once it ends, so a killed run resumes by redoing only its current run.
+ * of a run appended once it ends. Every run checkpoints into {@code --work} (after every epoch and
+ * collection; the rows of its epochs so far beside the checkpoint), so a killed harness resumes
+ * its current run from the last checkpoint, bit for bit; {@code wall_s} adds the time earlier
+ * attempts had reached at their last row. A run's directory is removed once its rows are written.
  * <p>
  * Soups ({@code --soups}): of FGE's snapshots (the last 25 % of the budget, cycles of half an
  * epoch) and of 4 fine-tuning runs from one shared pre-trained point (the compressed baseline over
@@ -157,11 +162,15 @@ public final class AveragingMethods {
             for (String method : methods) {
                 if (!done.contains(s.network() + "," + seed + "," + method)) {
                     curve(s, seed, method, out);
+                } else { // a kill between the rows and the clean-up leaves the run's directory
+                    RunDirectories.remove(runDirectory(s, seed, "curve-" + method));
                 }
             }
             for (String source : sources) {
                 if (!soupsDone.contains(s.network() + "," + seed + "," + source)) {
                     soups(s, seed, source, soupsOut);
+                } else {
+                    removeSoupRuns(s, seed, source);
                 }
             }
         }
@@ -233,23 +242,46 @@ public final class AveragingMethods {
         return String.format(Locale.ROOT, "%.4f,%.4f,%.4f", c.accuracy(), c.negativeLogLikelihood(), c.expectedCalibrationError());
     }
 
+    /** A run's checkpoint directory in the work directory (removed once its rows are written). */
+    private static Path runDirectory(Setting s, long seed, String kind) {
+        return s.work().resolve(kind + "-" + s.network() + "-" + seed + "-" + s.epochs());
+    }
+
     private static void curve(Setting s, long seed, String method, Path out) throws IOException {
         NetworkTrainer<Label, ?> trainer = trainer(s, seed, method);
         trainer.setProgressBar(false);
         int spe = s.stepsPerEpoch();
-        List<String> rows = new ArrayList<>();
+        Path run = runDirectory(s, seed, "curve-" + method);
+        trainer.setCheckpointDirectory(run.toString());
+        // the rows of the epochs done so far, kept with the checkpoint; an epoch repeated after a kill between its row and its
+        // checkpoint keeps its first row (the same model)
+        Path partial = run.resolve("rows.csv");
+        TreeMap<Integer, String> rows = new TreeMap<>();
+        if (Files.exists(partial)) {
+            for (String line : Files.readAllLines(partial, StandardCharsets.UTF_8)) {
+                rows.put(Integer.parseInt(line.split(",")[5]), line);
+            }
+        }
+        String lastRow = rows.isEmpty() ? null : rows.lastEntry().getValue();
+        double before = lastRow == null ? 0 : Double.parseDouble(lastRow.substring(lastRow.lastIndexOf(',') + 1));
         long start = System.nanoTime();
-        trainer.addEpochModelListener(e -> true, (epoch, model) -> {
-            rows.add(String.format(Locale.ROOT, "djl,%s,%d,%s,%d,%d,%d,%s,%.1f", s.network(), seed, method, s.epochs(), epoch, (long) epoch * spe,
-                    scores(model, s.test()), (System.nanoTime() - start) / 1e9));
+        trainer.addEpochModelListener(e -> !rows.containsKey(e), (epoch, model) -> {
+            rows.put(epoch, String.format(Locale.ROOT, "djl,%s,%d,%s,%d,%d,%d,%s,%.1f", s.network(), seed, method, s.epochs(), epoch,
+                    (long) epoch * spe, scores(model, s.test()), before + (System.nanoTime() - start) / 1e9));
             close(model);
+            try {
+                AtomicFiles.write(partial, tmp -> Files.writeString(tmp, String.join("\n", rows.values()) + "\n", StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         });
         Model<Label> last = trainer.train(s.train());
-        rows.add(String.format(Locale.ROOT, "djl,%s,%d,%s,%d,%d,%d,%s,%.1f", s.network(), seed, method, s.epochs(), s.epochs(),
-                (long) s.epochs() * spe, scores(last, s.test()), (System.nanoTime() - start) / 1e9));
+        rows.put(s.epochs(), String.format(Locale.ROOT, "djl,%s,%d,%s,%d,%d,%d,%s,%.1f", s.network(), seed, method, s.epochs(), s.epochs(),
+                (long) s.epochs() * spe, scores(last, s.test()), before + (System.nanoTime() - start) / 1e9));
         close(last);
-        Files.writeString(out, String.join("\n", rows) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        rows.forEach(System.out::println);
+        Files.writeString(out, String.join("\n", rows.values()) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        rows.values().forEach(System.out::println);
+        RunDirectories.remove(run);
     }
 
     @SuppressWarnings("unchecked")
@@ -262,6 +294,7 @@ public final class AveragingMethods {
         if (source.equals("FGE")) {
             FGETrainer<Label> fge = recipes.fge(s.epochs(), start, spe, Recipes.evenSteps(spe, 0.5));
             fge.setProgressBar(false);
+            fge.setCheckpointDirectory(runDirectory(s, seed, "soup-FGE").toString());
             ensemble = fge.train(s.train());
             for (Model<Label> m : ((EnsembleModel<Label>) ensemble).getModels()) {
                 members.add((DJLModel<Label>) m);
@@ -284,6 +317,7 @@ public final class AveragingMethods {
                         .schedule(new ConstantSchedule(SWA_LR)).initialModel(pretrained.toString()).seed(seed * 100 + r).device("cpu")
                         .intraOpThreads(s.threads()).build();
                 fine.setProgressBar(false);
+                fine.setCheckpointDirectory(runDirectory(s, seed, "soup-RUNS-" + r).toString());
                 DJLModel<Label> m = fine.train(s.train());
                 members.add(m);
                 runs.add(m);
@@ -312,9 +346,20 @@ public final class AveragingMethods {
         rows.add(row(s, seed, source, "GREEDY_SOUP", greedy.kept().size(), greedy.model(), score));
         Files.writeString(out, String.join("\n", rows) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         rows.forEach(System.out::println);
+        removeSoupRuns(s, seed, source);
         close(uniform.model());
         close(greedy.model());
         close(ensemble);
+    }
+
+    private static void removeSoupRuns(Setting s, long seed, String source) throws IOException {
+        if (source.equals("FGE")) {
+            RunDirectories.remove(runDirectory(s, seed, "soup-FGE"));
+        } else {
+            for (int r = 1; r <= 4; r++) {
+                RunDirectories.remove(runDirectory(s, seed, "soup-RUNS-" + r));
+            }
+        }
     }
 
     private static String row(Setting s, long seed, String source, String model, int members, Model<Label> m,

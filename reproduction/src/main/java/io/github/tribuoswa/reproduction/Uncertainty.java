@@ -31,13 +31,11 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The comparison of issue 18 (a harness, not a test): SGD, SWA, FGE, SWAG-Diagonal, SWAG and
@@ -139,14 +137,6 @@ public final class Uncertainty {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     /**
      * Runs the comparison.
      * @param args See the class documentation.
@@ -201,8 +191,8 @@ public final class Uncertainty {
                 for (String method : o.get("methods", "SGD,SWA,FGE,SWAG-Diagonal,SWAG,MultiSWAG").split(",")) {
                     Path rowWork = work == null ? null : work.resolve(network + "-" + seed + "-" + method);
                     if (done.contains(network + "|" + seed + "|" + method)) {
-                        if (rowWork != null && Files.exists(rowWork)) { // a kill between the row and its clean-up
-                            deleteTree(rowWork);
+                        if (rowWork != null) { // a kill between the row and its clean-up leaves its directory
+                            RunDirectories.remove(rowWork);
                         }
                         continue;
                     }
@@ -231,7 +221,7 @@ public final class Uncertainty {
                     System.out.println(row);
                     System.out.println("# " + network + " " + seed + " " + method + " probabilities sha256 " + digest(predictions, model));
                     if (rowWork != null) {
-                        deleteTree(rowWork);
+                        RunDirectories.remove(rowWork);
                     }
                     if (figures != null && seed == 1) {
                         Files.createDirectories(figures);

@@ -23,8 +23,10 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * A DJL training listener that checkpoints a run: after every epoch, and at the end of every
- * step in which a weight collection it is told of happened, it writes the network's weights,
+ * A DJL training listener that checkpoints a run: after every epoch, and at the end of a step
+ * in which a weight collection it is told of happened (the first after each epoch's
+ * checkpoint, then at most about ten an epoch, and none at an epoch's last step: see
+ * {@link #writesAtCollection}), it writes the network's weights,
  * the steps done and the state of every {@link Stateful} piece of the run (optimiser,
  * collectors, anything added later) into one {@link Checkpoints} file, atomically. It knows no
  * piece by kind. Writing at the end of a step ({@link StepEndListener}), never in the middle of
@@ -45,8 +47,15 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
     private Block network;
     private List<Stateful> parts = List.of();
     private long epochsDone;
-    private boolean collectedThisStep;
+    private boolean collectedSinceWrite;
     private long lastWritten = -1;
+    private boolean lastWriteAtCollection;
+
+    /**
+     * Collections write at most about this many checkpoints an epoch besides the epoch's own
+     * (see {@link #writesAtCollection}).
+     */
+    static final int COLLECTION_WRITES_PER_EPOCH = 10;
 
     /**
      * The checkpointing of a run; reads its checkpoint file if there is one.
@@ -154,20 +163,44 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
         epochsDone++;
         if (lastWritten != epochsDone * stepsPerEpoch) {
             write(epochsDone * stepsPerEpoch);
+            lastWriteAtCollection = false;
         }
     }
 
     @Override
     public void collected(CollectionEvent collection) {
-        collectedThisStep = true;
+        collectedSinceWrite = true;
     }
 
     @Override
     public void onStepEnd(Trainer trainer, long stepsDone) {
-        if (collectedThisStep) {
-            collectedThisStep = false;
+        if (collectedSinceWrite && writesAtCollection(stepsDone, lastWritten, lastWriteAtCollection, stepsPerEpoch)) {
             write(stepsDone);
+            lastWriteAtCollection = true;
         }
+    }
+
+    /**
+     * Whether a collection in the step that ended after {@code stepsDone} steps is checkpointed
+     * now. Not at an epoch's last step: {@code onEpoch} writes that one, after the listeners before
+     * this one (epoch models) have seen the epoch end, so a kill in between repeats the epoch
+     * instead of skipping its end. Otherwise the first collection after an epoch's checkpoint is
+     * written at once, later ones only once at least {@code stepsPerEpoch /}
+     * {@value #COLLECTION_WRITES_PER_EPOCH} steps have passed since the last write: a collector of
+     * every step (an EMA) writes about {@value #COLLECTION_WRITES_PER_EPOCH} checkpoints an epoch,
+     * not one a step. A resumed run repeats the steps after its checkpoint, collections included,
+     * bit for bit, so fewer writes lose no state, only work to redo.
+     * @param stepsDone The steps done.
+     * @param lastWritten The steps of the last checkpoint written by this run, or -1.
+     * @param lastAtCollection Whether that checkpoint was written at a collection.
+     * @param stepsPerEpoch Steps per epoch.
+     * @return True to write.
+     */
+    static boolean writesAtCollection(long stepsDone, long lastWritten, boolean lastAtCollection, int stepsPerEpoch) {
+        if (stepsDone % stepsPerEpoch == 0) {
+            return false;
+        }
+        return !lastAtCollection || stepsDone - lastWritten >= Math.max(1, stepsPerEpoch / COLLECTION_WRITES_PER_EPOCH);
     }
 
     private void write(long stepsDone) {
@@ -190,5 +223,6 @@ public final class CheckpointListener extends TrainingListenerAdapter implements
         }
         checkpoints.write(b.addAllStates(states));
         lastWritten = stepsDone;
+        collectedSinceWrite = false;
     }
 }

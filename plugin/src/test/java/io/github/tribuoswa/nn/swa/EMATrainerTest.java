@@ -132,6 +132,73 @@ public class EMATrainerTest {
         }
     }
 
+    /** Counts the checkpoint file's contents changing, seen at every step end and epoch end (before the checkpoint listener). */
+    private static final class WriteCounter extends ai.djl.training.listener.TrainingListenerAdapter
+            implements io.github.tribuoswa.nn.core.StepEndListener {
+        private final Path file;
+        private final java.util.List<Long> writesAt = new java.util.ArrayList<>();
+        private byte[] last = new byte[0];
+        private long steps;
+
+        WriteCounter(Path file) {
+            this.file = file;
+        }
+
+        private void look() {
+            try {
+                byte[] now = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+                if (!java.util.Arrays.equals(now, last)) {
+                    writesAt.add(steps);
+                    last = now;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void onStepEnd(ai.djl.training.Trainer trainer, long stepsDone) {
+            look(); // what was written up to the previous step end
+            steps = stepsDone;
+        }
+
+        @Override
+        public void onTrainingEnd(ai.djl.training.Trainer trainer) {
+            look();
+        }
+    }
+
+    @Test
+    public void anEmaOfEveryStepCheckpointsAboutTenTimesAnEpochNotEveryStep(@TempDir Path tmp) {
+        // 150 examples in batches of 2: 75 steps an epoch, an EMA update after every one of them
+        EmaDecay tf = new EmaDecay(0.99, EmaDecay.Warmup.TENSORFLOW, 0, 1, 0.75);
+        EMATrainer<Label> ema = ema(tf, 0, 1).batchSize(2).epochs(3).checkpointDirectory(tmp.toString()).build();
+        ema.setProgressBar(false);
+        WriteCounter counter = new WriteCounter(tmp.resolve("run-0.checkpoint"));
+        ema.addObserver(counter);
+        byte[] checkpointed = ema.train(SWAFGETrainerTest.DATA).weights().getValues().toByteArray();
+        for (int epoch = 0; epoch < 3; epoch++) {
+            long from = epoch * 75L;
+            long inEpoch = counter.writesAt.stream().filter(k -> k > from && k <= from + 75).count();
+            // the epoch's own, the first collection after the previous epoch's, then one per 75 / 10 = 7 steps or more: at most 12
+            assertTrue(inEpoch >= 10 && inEpoch <= 12, "writes in epoch " + (epoch + 1) + ": " + inEpoch + " at " + counter.writesAt);
+        }
+        assertTrue(counter.writesAt.contains(75L) && counter.writesAt.contains(150L) && counter.writesAt.contains(225L),
+                "every epoch end is written: " + counter.writesAt);
+        // and a crash between the spaced writes still resumes to the same weights
+        EMATrainer<Label> plain = ema(tf, 0, 1).batchSize(2).epochs(3).build();
+        plain.setProgressBar(false);
+        assertArrayEquals(plain.train(SWAFGETrainerTest.DATA).weights().getValues().toByteArray(), checkpointed);
+        Path dir = tmp.resolve("crash");
+        EMATrainer<Label> first = ema(tf, 0, 1).batchSize(2).epochs(3).checkpointDirectory(dir.toString()).build();
+        first.setProgressBar(false);
+        first.addObserver(new io.github.tribuoswa.Crash(120));
+        assertThrows(IllegalStateException.class, () -> first.train(SWAFGETrainerTest.DATA));
+        EMATrainer<Label> again = ema(tf, 0, 1).batchSize(2).epochs(3).checkpointDirectory(dir.toString()).build();
+        again.setProgressBar(false);
+        assertArrayEquals(checkpointed, again.train(SWAFGETrainerTest.DATA).weights().getValues().toByteArray(), "crash at step 120");
+    }
+
     @Test
     public void badValuesAreRefusedNamingTheParameter() {
         PropertyException e = assertThrows(PropertyException.class, () -> ema(EmaDecay.constant(0.9), 0, 1).every(0).build());

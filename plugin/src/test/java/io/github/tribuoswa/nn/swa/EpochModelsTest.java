@@ -15,22 +15,27 @@ import io.github.tribuoswa.nn.network.MLPFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.schedule.ConstantSchedule;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.ensemble.EnsembleModel;
 import org.tribuo.math.optimisers.SGD;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The model a run delivers after epoch e is the model a run of e epochs returns, and delivering
- * it does not change the run.
+ * it does not change the run; a checkpointed run killed after an epoch's model and before that
+ * epoch's checkpoint delivers it again on resuming.
  */
 public class EpochModelsTest {
 
@@ -51,8 +56,12 @@ public class EpochModelsTest {
 
     static FGETrainer<Label> fge(int epochs) {
         // c = 4 steps from step 20: mid-points 22, 26, 30, ... so one falls on the end of epoch 3
+        return fge(epochs, 4);
+    }
+
+    static FGETrainer<Label> fge(int epochs, int cycle) {
         return new FGETrainer<>(mlp(), new DenseConverter(), new LabelConverter(), epochs, 16,
-                new SGDFactory(SGD.Momentum.STANDARD, 0.9, 1e-4), new ConstantSchedule(0.05), 2, 0.05, 0.005, 4,
+                new SGDFactory(SGD.Momentum.STANDARD, 0.9, 1e-4), new ConstantSchedule(0.05), 2, 0.05, 0.005, cycle,
                 CycleUnit.ITERATIONS, "", 3L, "cpu", 1);
     }
 
@@ -113,5 +122,53 @@ public class EpochModelsTest {
     @Test
     public void sgdEpochModelIsTheModelOfAShorterRun() {
         check(EpochModelsTest::sgd, 2, List.of(2, 3, 4, 5));
+    }
+
+    private static <M extends Model<Label>> void killedBetweenEpochModelAndCheckpoint(IntFunction<NetworkTrainer<Label, M>> trainer, int killedAt,
+                                                                                        Path dir) {
+        TreeMap<Integer, List<float[]>> beforeKill = new TreeMap<>();
+        NetworkTrainer<Label, M> killed = trainer.apply(EPOCHS);
+        killed.setCheckpointDirectory(dir.toString());
+        killed.addEpochModelListener(e -> e >= 3, (e, m) -> {
+            beforeKill.put(e, members(m));
+            if (e == killedAt) {
+                throw new IllegalStateException("killed after the model of epoch " + killedAt);
+            }
+        });
+        RuntimeException kill = assertThrows(RuntimeException.class, () -> killed.train(DATA));
+        assertTrue(String.valueOf(kill.getMessage()).contains("killed after the model of epoch " + killedAt), kill.toString());
+        TreeMap<Integer, List<float[]>> resumed = new TreeMap<>();
+        NetworkTrainer<Label, M> again = trainer.apply(EPOCHS);
+        again.setCheckpointDirectory(dir.toString());
+        again.addEpochModelListener(e -> e >= 3, (e, m) -> resumed.put(e, members(m)));
+        M last = again.train(DATA);
+        assertEquals(java.util.stream.IntStream.range(killedAt, EPOCHS).boxed().toList(), List.copyOf(resumed.keySet()),
+                "the resumed run hands over epoch " + killedAt + " again, then the later ones");
+        assertEquals(beforeKill.get(killedAt).size(), resumed.get(killedAt).size());
+        for (int i = 0; i < resumed.get(killedAt).size(); i++) {
+            assertArrayEquals(beforeKill.get(killedAt).get(i), resumed.get(killedAt).get(i), "epoch " + killedAt + " again, member " + i);
+        }
+        List<float[]> uninterrupted = members(trainer.apply(EPOCHS).train(DATA));
+        List<float[]> got = members(last);
+        for (int i = 0; i < got.size(); i++) {
+            assertArrayEquals(uninterrupted.get(i), got.get(i), "the resumed run ends as an uninterrupted one, member " + i);
+        }
+    }
+
+    @Test
+    public void anSwaRunKilledAfterAnEpochModelHandsItOverAgain(@TempDir Path dir) {
+        killedBetweenEpochModelAndCheckpoint(EpochModelsTest::swa, 4, dir);
+    }
+
+    @Test
+    public void anFgeRunKilledAfterAnEpochModelHandsItOverAgain(@TempDir Path dir) {
+        // c = 6 from step 20: the snapshot of the weights after step 29 is taken as step 30 (epoch 3's last) begins, so the
+        // checkpoint of that collection falls at the end of epoch 3 and must wait for the epoch's model
+        killedBetweenEpochModelAndCheckpoint(e -> fge(e, 6), 3, dir);
+    }
+
+    @Test
+    public void anSgdRunKilledAfterAnEpochModelHandsItOverAgain(@TempDir Path dir) {
+        killedBetweenEpochModelAndCheckpoint(EpochModelsTest::sgd, 4, dir);
     }
 }
