@@ -5,7 +5,8 @@
 # against their ensembles and best members; then the "averaging" section of docs/results.md and the
 # curves' plot (docs/figures/averaging/curves.{png,svg}) by io.github.tribuoswa.reproduction.AveragingReport.
 # One intra-op thread; resumable: runs already in docs/results/{averaging,soups}-djl.csv are kept
-# (a killed run redoes only the run it was in). The harness runs from a private copy of the classes in
+# and a run killed part-way resumes from its last checkpoint in RUN_DIR/tribuo-swa-averaging (every epoch;
+# its curve rows so far beside it), bit for bit. The harness runs from a private copy of the classes in
 # RUN_DIR (default ~/.cache/tribuo-swa/averaging), so rebuilding cannot change it. SKIP_BUILD=1 uses
 # the classes already built. Installs dataset-fashion-mnist with apt-get if it is missing.
 #
