@@ -6,7 +6,7 @@
 # test probabilities), with no checkpoint left behind. Small budgets:
 #   uncertainty-pytorch  issue 18, PyTorch, full Fashion-MNIST, mlp:4 (needs python3-torch), kills after 7, 11, 17, 23, ... s
 #   uncertainty-djl      issue 18, the plugin, the embedded subset, mlp:6, kills after 6, 8, 10, 12, ... s
-#   averaging-djl        issue 16, the plugin, the embedded subset, the BatchNorm CNN, 5 epochs, the methods with state of
+#   averaging-djl        issue 16, the plugin, the embedded subset, the BatchNorm CNN, 4 epochs, the methods with state of
 #                        their own (EMA, LAWA, schedule-free) and both soups (FGE; fine-tuning from a saved point), the same kills
 # Prints one RESUME line per harness (kills, attempts that resumed from a checkpoint) and exits
 # non-zero on any difference.
@@ -91,7 +91,7 @@ for which in "$@"; do
         same "$c" "$n" csv:1-15 ;;
       averaging-djl)
         cmd=(env DJL_OFFLINE=true java -cp "$(java_cp)" io.github.tribuoswa.reproduction.AveragingMethods --data embedded --network cnn
-             --epochs 5 --methods EMA,LAWA,SCHEDULE-FREE --seeds 1 --threads 1)
+             --epochs 4 --methods EMA,LAWA,SCHEDULE-FREE --seeds 1 --threads 1)
         "${cmd[@]}" --out "$tmp/$c.reference.csv" --soups-out "$tmp/$c.reference.soups" --work "$tmp/$c.reference.work" \
           > "$tmp/$c.reference.log" 2>&1
         n=$(killed_runs "$c" "6 8 10 12" "${cmd[@]}" --out "$tmp/$c.resumed.csv" --soups-out "$tmp/$c.resumed.soups")
