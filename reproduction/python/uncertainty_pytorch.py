@@ -255,7 +255,7 @@ def main():
             ckpt.save({"generator": gen.get_state()})
         return ckpt.extra["sums"], trained + ckpt.seconds
 
-    def run_seeds(method, seed):
+    def multiswag_seeds(seed):
         """The seeds of MultiSWAG's runs."""
         return [seed * 1000 + r for r in range(RUNS)]
 
@@ -292,7 +292,7 @@ def main():
             return sums, SAMPLES, seconds
         # MultiSWAG: RUNS runs with their own seeds, one mixture of SAMPLES // RUNS samples of each
         sums, seconds = None, 0.0
-        for run_seed in run_seeds(method, seed):
+        for run_seed in multiswag_seeds(seed):
             sums, s = swag_probabilities(name, run_seed, epochs, s0, SAMPLES // RUNS, True, "multiswag-samples", sums)
             seconds += s
         return sums, SAMPLES // RUNS * RUNS, seconds
@@ -303,7 +303,7 @@ def main():
         if method in own:
             discard(name, seed, epochs, own[method])
         if method == "MultiSWAG":
-            for run_seed in run_seeds(method, seed):
+            for run_seed in multiswag_seeds(seed):
                 discard(name, run_seed, epochs, "trajectory")
                 discard(name, run_seed, epochs, "multiswag-samples")
         elif method in ("SWA", "SWAG-Diagonal", "SWAG") and all((name, str(seed), m) in done for m in ("SWA", "SWAG-Diagonal", "SWAG")):

@@ -30,6 +30,11 @@ public final class SquaredError extends Loss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray prediction = predictions.singletonOrThrow();
-        return labels.singletonOrThrow().reshape(prediction.getShape()).sub(prediction).square().mean();
+        NDArray label = labels.singletonOrThrow();
+        if (label.size() != prediction.size()) {
+            throw new IllegalArgumentException("predictions of shape " + prediction.getShape() + " and labels of shape " + label.getShape()
+                    + " do not match; allowed: labels with as many values as the predictions");
+        }
+        return label.reshape(prediction.getShape()).sub(prediction).square().mean();
     }
 }

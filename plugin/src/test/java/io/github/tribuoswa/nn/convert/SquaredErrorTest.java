@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The regression loss: its value and gradient are exact, and stay exact when the garbage
@@ -71,6 +73,19 @@ public class SquaredErrorTest {
             for (int i = 0; i < p.length; i++) {
                 assertEquals(2.0 * (p[i] - y[i]) / p.length, g[i], 1e-6, "round " + round + ", d/dp[" + i + "]");
             }
+        }
+    }
+
+    @Test
+    public void theValueIsTheMeanSquaredErrorAndMismatchedShapesAreRefused() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            NDArray prediction = m.create(new float[]{0.5f, -1.25f, 2f, 0.125f}, new ai.djl.ndarray.types.Shape(2, 2));
+            NDArray label = m.create(new float[]{1f, -1f, 0.5f, 0.75f}); // (4): as many values, another shape
+            double expected = (0.25 + 0.0625 + 2.25 + 0.390625) / 4;
+            assertEquals(expected, new SquaredError().evaluate(new NDList(label), new NDList(prediction)).getFloat(), 1e-7);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new SquaredError().evaluate(new NDList(m.create(new float[]{1f, 2f, 3f})), new NDList(prediction)));
+            assertTrue(e.getMessage().startsWith("predictions of shape (2, 2) and labels of shape (3) do not match"), e.getMessage());
         }
     }
 }

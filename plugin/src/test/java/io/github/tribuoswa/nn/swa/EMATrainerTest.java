@@ -2,6 +2,8 @@ package io.github.tribuoswa.nn.swa;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.tribuoswa.averaging.AverageRule;
@@ -11,6 +13,7 @@ import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.StepEndListener;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.MLPFactory;
@@ -21,8 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.classification.Label;
 import org.tribuo.math.optimisers.SGD;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,10 +141,9 @@ public class EMATrainerTest {
     }
 
     /** Counts the checkpoint file's contents changing, seen at every step end and epoch end (before the checkpoint listener). */
-    private static final class WriteCounter extends ai.djl.training.listener.TrainingListenerAdapter
-            implements io.github.tribuoswa.nn.core.StepEndListener {
+    private static final class WriteCounter extends TrainingListenerAdapter implements StepEndListener {
         private final Path file;
-        private final java.util.List<Long> writesAt = new java.util.ArrayList<>();
+        private final List<Long> writesAt = new ArrayList<>();
         private byte[] last = new byte[0];
         private long steps;
 
@@ -147,23 +154,23 @@ public class EMATrainerTest {
         private void look() {
             try {
                 byte[] now = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
-                if (!java.util.Arrays.equals(now, last)) {
+                if (!Arrays.equals(now, last)) {
                     writesAt.add(steps);
                     last = now;
                 }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
         @Override
-        public void onStepEnd(ai.djl.training.Trainer trainer, long stepsDone) {
+        public void onStepEnd(Trainer trainer, long stepsDone) {
             look(); // what was written up to the previous step end
             steps = stepsDone;
         }
 
         @Override
-        public void onTrainingEnd(ai.djl.training.Trainer trainer) {
+        public void onTrainingEnd(Trainer trainer) {
             look();
         }
     }
