@@ -39,6 +39,11 @@ public final class Calibration {
     public static final double PROBABILITY_FLOOR = 1e-12;
 
     /**
+     * How far from 1 a row of probabilities may sum (float32 softmax, rounded scores).
+     */
+    public static final double SUM_TOLERANCE = 1e-3;
+
+    /**
      * One bin of the reliability diagram.
      * @param lower Its lower edge (excluded, except 0 for the first bin).
      * @param upper Its upper edge (included).
@@ -68,7 +73,8 @@ public final class Calibration {
 
     /**
      * The calibration of probability vectors.
-     * @param probabilities One row of K probabilities per example (each finite, in [0, 1]).
+     * @param probabilities One row of K probabilities per example (each in [0, 1], the row summing
+     *                      to 1 within {@link #SUM_TOLERANCE}).
      * @param labels The true class of each example, in [0, K).
      * @param binCount M, the number of confidence bins (&ge; 1).
      * @return The metrics.
@@ -100,16 +106,22 @@ public final class Calibration {
                 throw new IllegalArgumentException("labels[" + i + "] = " + labels[i] + " is out of range; allowed: integer in [0, " + k + ")");
             }
             int top = 0;
+            double sum = 0;
             for (int c = 0; c < k; c++) {
                 if (!(p[c] >= 0 && p[c] <= 1)) {
                     throw new IllegalArgumentException("probabilities[" + i + "][" + c + "] = " + p[c]
                             + " is out of range; allowed: real in [0, 1]");
                 }
+                sum += p[c];
                 if (p[c] > p[top]) {
                     top = c;
                 }
                 double d = p[c] - (c == labels[i] ? 1 : 0);
                 brier += d * d;
+            }
+            if (Math.abs(sum - 1) > SUM_TOLERANCE) {
+                throw new IllegalArgumentException("probabilities[" + i + "] sums to " + sum + "; allowed: a distribution, summing to 1 within "
+                        + SUM_TOLERANCE);
             }
             nll -= Math.log(Math.max(p[labels[i]], PROBABILITY_FLOOR));
             double conf = p[top];
@@ -147,6 +159,25 @@ public final class Calibration {
      * @throws IllegalArgumentException if a prediction has no probabilities or a label outside the domain.
      */
     public static Calibration of(List<Prediction<Label>> predictions, ImmutableOutputInfo<Label> domain, int binCount) {
+        Labelled l = labelled(predictions, domain);
+        return of(l.probabilities(), l.labels(), binCount);
+    }
+
+    /**
+     * Predictions as probability rows in the domain's id order and true-class ids.
+     * @param probabilities One row per prediction.
+     * @param labels The id of each prediction's true label.
+     */
+    record Labelled(double[][] probabilities, int[] labels) {}
+
+    /**
+     * Reads predictions with probabilities and true labels.
+     * @param predictions The predictions.
+     * @param domain The model's output domain.
+     * @return Their probabilities and true-class ids.
+     * @throws IllegalArgumentException if a prediction has no probabilities or a label outside the domain.
+     */
+    static Labelled labelled(List<Prediction<Label>> predictions, ImmutableOutputInfo<Label> domain) {
         int k = domain.size();
         double[][] p = new double[predictions.size()][k];
         int[] y = new int[predictions.size()];
@@ -159,11 +190,12 @@ public final class Calibration {
             Label truth = pred.getExample().getOutput();
             int id = domain.getID(truth);
             if (id < 0) {
-                throw new IllegalArgumentException("prediction " + i + " has true label '" + truth.getLabel() + "', not in the model's domain");
+                throw new IllegalArgumentException("prediction " + i + " has true label '" + truth.getLabel() + "', not in the model's domain "
+                        + domain.getDomain());
             }
             y[i] = id;
         }
-        return of(p, y, binCount);
+        return new Labelled(p, y);
     }
 
     /**

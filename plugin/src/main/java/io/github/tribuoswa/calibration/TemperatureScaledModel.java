@@ -149,7 +149,7 @@ public final class TemperatureScaledModel extends Model<Label> {
 
     @Override
     protected Model<Label> copy(String newName, ModelProvenance newProvenance) {
-        return new TemperatureScaledModel(newName, inner, temperature);
+        return new TemperatureScaledModel(newName, newProvenance, inner, temperature);
     }
 
     @Override

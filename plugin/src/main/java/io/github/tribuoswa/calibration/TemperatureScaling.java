@@ -61,15 +61,11 @@ public final class TemperatureScaling {
      * @param validation Predictions with probabilities and true labels.
      * @param domain The model's output domain.
      * @return T.
+     * @throws IllegalArgumentException if a prediction has no probabilities or a label outside the domain.
      */
     public static double fit(List<Prediction<Label>> validation, ImmutableOutputInfo<Label> domain) {
-        double[][] p = new double[validation.size()][domain.size()];
-        int[] y = new int[validation.size()];
-        for (int i = 0; i < validation.size(); i++) {
-            p[i] = Calibration.probabilities(validation.get(i), domain);
-            y[i] = domain.getID(validation.get(i).getExample().getOutput());
-        }
-        return fit(p, y);
+        Calibration.Labelled l = Calibration.labelled(validation, domain);
+        return fit(l.probabilities(), l.labels());
     }
 
     /**

@@ -5,12 +5,14 @@ import io.github.tribuoswa.Messages;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.protos.TemperatureScaledModelProto;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+import org.tribuo.impl.ArrayExample;
 import org.tribuo.protos.core.ModelProto;
 
 import java.io.BufferedReader;
@@ -206,6 +208,28 @@ public class CalibrationTest {
     }
 
     @Test
+    public void predictionsOfAClassOutsideTheDomainAreRefusedAndACopyKeepsItsProvenance() {
+        MutableDataset<Label> train = SyntheticData.classification(300, 1);
+        Model<Label> model = new LogisticRegressionTrainer().train(train);
+        MutableDataset<Label> test = SyntheticData.classification(20, 3);
+        ArrayExample<Label> stranger = new ArrayExample<>(new Label("class9"));
+        test.getExample(0).forEach(f -> stranger.add(f.getName(), f.getValue()));
+        List<Prediction<Label>> predictions = new ArrayList<>(model.predict(test));
+        predictions.add(model.predict(stranger));
+        for (Executable refused : new Executable[]{
+            () -> TemperatureScaledModel.fit(model, predictions),
+            () -> new CalibrationEvaluator().evaluate(model, predictions, test.getProvenance())}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, refused);
+            assertTrue(e.getMessage().contains("prediction 20 has true label 'class9', not in the model's domain"), e.getMessage());
+        }
+        TemperatureScaledModel scaled = new TemperatureScaledModel("scaled", model, 2.5);
+        Model<Label> copy = scaled.copy();
+        assertEquals(scaled.getProvenance(), copy.getProvenance(), "a copy keeps the provenance it was given");
+        assertEquals(scaled.predict(test.getExample(1)).getOutputScores().get("class1").getScore(),
+                copy.predict(test.getExample(1)).getOutputScores().get("class1").getScore(), 0.0);
+    }
+
+    @Test
     public void badInputIsRefusedNamingTheParameter() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Calibration.of(P, Y, 0));
         assertTrue(e.getMessage().contains("bins = 0") && e.getMessage().contains(">= 1"), e.getMessage());
@@ -217,6 +241,12 @@ public class CalibrationTest {
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Calibration.of(new double[0][], new int[0], 15));
         assertTrue(e.getMessage().contains("at least one"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Calibration.of(new double[][]{{0.5, 0.5}, {0.3, 0.3}}, new int[]{0, 1}, 15));
+        assertTrue(e.getMessage().contains("probabilities[1] sums to 0.6") && e.getMessage().contains("within 0.001"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TemperatureScaling.fit(new double[][]{{0.9, 0.05}}, new int[]{0}));
+        assertTrue(e.getMessage().contains("probabilities[0] sums to 0.95"), e.getMessage());
+        // a float32 softmax's rounding is accepted
+        assertEquals(1.0, Calibration.of(new double[][]{{0.5f + 1e-7, 0.5f}}, new int[]{0}, 15).accuracy(), 0.0);
         e = assertThrows(IllegalArgumentException.class, () -> TemperatureScaling.scale(new double[]{0.5, 0.5}, 0));
         assertTrue(e.getMessage().contains("temperature = 0.0"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CalibrationEvaluator(0));
