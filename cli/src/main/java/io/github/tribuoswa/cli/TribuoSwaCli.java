@@ -34,6 +34,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The {@code tribuo-swa} command, for what users run without writing Java:
@@ -64,6 +67,9 @@ public final class TribuoSwaCli implements Runnable {
     public static final int USAGE = 2;
     /** Exit code of a failure while running. */
     public static final int FAILURE = 1;
+
+    /** OLCUT's refusal of an unknown enum constant, which names the enum class. */
+    private static final Pattern NOT_A_CONSTANT = Pattern.compile(" is not a value of class ([\\w.$]+)");
 
     @Override
     public void run() {
@@ -135,7 +141,26 @@ public final class TribuoSwaCli implements Runnable {
             m = "no such file: " + m;
         }
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return allowedConstants(nl < 0 ? m : m.substring(0, nl));
+    }
+
+    /**
+     * OLCUT refuses an unknown enum constant without naming the allowed ones: they are added.
+     */
+    private static String allowedConstants(String message) {
+        Matcher m = NOT_A_CONSTANT.matcher(message);
+        if (!m.find()) {
+            return message;
+        }
+        try {
+            Class<?> c = Class.forName(m.group(1), false, TribuoSwaCli.class.getClassLoader());
+            if (!c.isEnum()) {
+                return message;
+            }
+            return message + "; allowed: " + Arrays.stream(c.getEnumConstants()).map(Object::toString).collect(Collectors.joining(", "));
+        } catch (ClassNotFoundException e) {
+            return message;
+        }
     }
 
     /**

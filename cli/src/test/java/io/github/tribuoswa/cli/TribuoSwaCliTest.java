@@ -125,6 +125,10 @@ public class TribuoSwaCliTest {
         assertUsageError(run("main", "--batch", "0"), "--batch = 0 is out of range", "integer >= 1");
         assertUsageError(run("main", "--swa-lr", "-1"), "--swa-lr = -1.0 is out of range", "> 0");
         assertUsageError(run("main", "--epochs", "2"), "--epochs = 2 is out of range", "integer >= 4");
+        Path lowRank = Files.writeString(tmp.resolve("swag.xml"), Files.readString(CONFIGS.resolve("djl-swag.xml"))
+                .replace("\"covariance\" value=\"LOW_RANK\"", "\"covariance\" value=\"FULL\""));
+        assertUsageError(run("train", "--config", lowRank.toString(), "--train", "embedded"), "Property: covariance, FULL is not a value",
+                "allowed: DIAGONAL, LOW_RANK");
         Path bad = Files.write(tmp.resolve("bad.tribuo"), new byte[]{1, 2, 3});
         assertUsageError(run("evaluate", "--model", bad.toString(), "--test", "embedded"), bad.toString(), "no checksum");
         Result verbose = run("evaluate", "--model", bad.toString(), "--test", "embedded", "--verbose");
