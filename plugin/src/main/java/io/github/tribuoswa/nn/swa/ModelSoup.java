@@ -3,12 +3,14 @@ package io.github.tribuoswa.nn.swa;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.util.Pair;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.core.DenseData;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.NetworkWeights;
+import io.github.tribuoswa.nn.core.Standardiser;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.protos.WeightsProto;
 import org.tribuo.Dataset;
@@ -20,6 +22,7 @@ import org.tribuo.provenance.TrainerProvenance;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +44,12 @@ import java.util.stream.IntStream;
  *   does not drop (Wortsman et al.'s Recipe 1).</li>
  * </ul>
  * Weights are averaged in double precision on the host (a soup is made once). The result is a
- * {@link DJLModel} whose provenance holds the recipe, which ingredients were kept and each
- * ingredient's own provenance.
+ * {@link DJLModel} (with ingredient 0's feature domain) whose provenance holds the recipe, which
+ * ingredients were kept and each ingredient's own provenance. Ingredients must share the network,
+ * the feature ids (input column j is the same feature), the output ids (row k of every output
+ * layer is the same class) and the standardisation; otherwise their weights do not mean the same
+ * thing and the soup is refused. Models trained on different data of the same features may be
+ * mixed when they do not standardise (or standardise alike).
  */
 public final class ModelSoup {
 
@@ -122,13 +129,49 @@ public final class ModelSoup {
         for (int i = 1; i < ingredients.size(); i++) {
             DJLModel<T> m = ingredients.get(i);
             if (!m.network().toString().equals(first.network().toString()) || !m.inputShape().equals(first.inputShape())
-                    || m.weights().getValues().size() != first.weights().getValues().size()
-                    || !m.getFeatureIDMap().equals(first.getFeatureIDMap())) {
-                throw new IllegalArgumentException("ingredient " + i + " (" + m.network() + ") is not of ingredient 0's architecture ("
-                        + first.network() + ") or feature domain; allowed: models of one network on one feature domain");
+                    || m.weights().getValues().size() != first.weights().getValues().size()) {
+                throw new IllegalArgumentException("ingredient " + i + " (" + m.network() + ", input " + m.inputShape()
+                        + ") is not of ingredient 0's architecture (" + first.network() + ", input " + first.inputShape()
+                        + "); allowed: models of one network");
+            }
+            if (!featureIds(m).equals(featureIds(first))) {
+                throw new IllegalArgumentException("ingredient " + i + " numbers its " + m.getFeatureIDMap().size()
+                        + " features differently from ingredient 0's " + first.getFeatureIDMap().size()
+                        + "; allowed: models whose input columns are the same features");
+            }
+            if (!outputIds(m).equals(outputIds(first))) {
+                throw new IllegalArgumentException("ingredient " + i + " numbers its outputs " + outputIds(m) + ", ingredient 0 "
+                        + outputIds(first) + "; allowed: models whose output layers mean the same outputs");
+            }
+            if (!sameStandardisation(m.standardiser(), first.standardiser())
+                    || !sameStandardisation(m.targetStandardiser(), first.targetStandardiser())) {
+                throw new IllegalArgumentException("ingredient " + i + " standardises its inputs or targets differently from ingredient 0"
+                        + "; allowed: models trained with the same standardisation (on the same data)");
             }
         }
         return ingredients;
+    }
+
+    /** Feature id to name, as the network's input columns read them. */
+    private static Map<Integer, String> featureIds(DJLModel<?> model) {
+        Map<Integer, String> ids = new TreeMap<>();
+        for (int id = 0; id < model.getFeatureIDMap().size(); id++) {
+            ids.put(id, model.getFeatureIDMap().get(id).getName());
+        }
+        return ids;
+    }
+
+    /** Output id to output, as the network's output layer reads them. */
+    private static <T extends Output<T>> Map<Integer, String> outputIds(DJLModel<T> model) {
+        Map<Integer, String> ids = new TreeMap<>();
+        for (Pair<Integer, T> e : model.getOutputIDInfo()) {
+            ids.put(e.getA(), e.getB().toString());
+        }
+        return ids;
+    }
+
+    private static boolean sameStandardisation(Standardiser a, Standardiser b) {
+        return a == null ? b == null : b != null && Arrays.equals(a.mean(), b.mean()) && Arrays.equals(a.std(), b.std());
     }
 
     /** The refresh data as the ingredients' network reads it (converted and standardised once per soup). */

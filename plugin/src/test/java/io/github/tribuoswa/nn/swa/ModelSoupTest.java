@@ -22,7 +22,10 @@ import io.github.tribuoswa.schedule.TriangularSchedule;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Example;
 import org.tribuo.Model;
+import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.SGD;
 
 import java.nio.file.Path;
@@ -175,6 +178,46 @@ public class ModelSoupTest {
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
                 () -> ModelSoup.uniform(List.of(one, other), SWAFGETrainerTest.DATA, 32, null));
         assertTrue(mixed.getMessage().contains("is not of ingredient 0's architecture"), mixed.getMessage());
+        // the same network and features, but row 2 of the output layer is another class
+        MutableDataset<Label> renamed = new MutableDataset<>(SWAFGETrainerTest.DATA.getProvenance(), new LabelFactory());
+        for (Example<Label> x : SWAFGETrainerTest.DATA) {
+            boolean moved = x.getOutput().getLabel().equals(SWAFGETrainerTest.DATA.getOutputIDInfo().getOutput(2).getLabel());
+            ArrayExample<Label> copy = new ArrayExample<>(moved ? new Label("renamed") : x.getOutput());
+            x.forEach(feature -> copy.add(feature.getName(), feature.getValue()));
+            renamed.add(copy);
+        }
+        DJLModel<Label> stranger = members(fge(false).train(renamed)).get(0);
+        mixed = assertThrows(IllegalArgumentException.class, () -> ModelSoup.uniform(List.of(one, stranger), SWAFGETrainerTest.DATA, 32, null));
+        assertTrue(mixed.getMessage().contains("ingredient 1 numbers its outputs") && mixed.getMessage().contains("renamed"), mixed.getMessage());
+        // the same network, standardised on other data
+        FGETrainer<Label> standardised = FGETrainer.builder(new MLPFactory(new int[]{12}, Activation.RELU, 0, false), new DenseConverter(),
+                new LabelConverter()).epochs(3).batchSize(16).standardise(true).schedule(new ConstantSchedule(0.05)).phaseStart(1)
+                .phaseSchedule(new TriangularSchedule(0.05, 0.005, 8)).cycleUnit(CycleUnit.ITERATIONS).seed(3L).device("cpu").intraOpThreads(1)
+                .build();
+        MutableDataset<Label> shifted = new MutableDataset<>(SWAFGETrainerTest.DATA.getProvenance(), new LabelFactory());
+        for (Example<Label> x : SWAFGETrainerTest.DATA) {
+            ArrayExample<Label> copy = new ArrayExample<>(x.getOutput());
+            x.forEach(feature -> copy.add(feature.getName(), feature.getValue() + 1));
+            shifted.add(copy);
+        }
+        List<DJLModel<Label>> a = members(standardised.train(SWAFGETrainerTest.DATA));
+        DJLModel<Label> b = members(standardised.train(shifted)).get(0);
+        assertEquals(2, ModelSoup.uniform(a.subList(0, 2), SWAFGETrainerTest.DATA, 32, null).kept().size(), "one run's snapshots mix");
+        mixed = assertThrows(IllegalArgumentException.class, () -> ModelSoup.uniform(List.of(a.get(0), b), SWAFGETrainerTest.DATA, 32, null));
+        assertTrue(mixed.getMessage().contains("ingredient 1 standardises its inputs or targets differently"), mixed.getMessage());
+        // different data of the same features, not standardised: they mix
+        DJLModel<Label> plain = members(fge(false).train(shifted)).get(0);
+        assertEquals(List.of(0, 1), ModelSoup.uniform(List.of(one, plain), SWAFGETrainerTest.DATA, 32, null).kept());
+        // as many features, under other names
+        MutableDataset<Label> otherFeatures = new MutableDataset<>(SWAFGETrainerTest.DATA.getProvenance(), new LabelFactory());
+        for (Example<Label> x : SWAFGETrainerTest.DATA) {
+            ArrayExample<Label> copy = new ArrayExample<>(x.getOutput());
+            x.forEach(feature -> copy.add("other-" + feature.getName(), feature.getValue()));
+            otherFeatures.add(copy);
+        }
+        DJLModel<Label> foreign = members(fge(false).train(otherFeatures)).get(0);
+        mixed = assertThrows(IllegalArgumentException.class, () -> ModelSoup.uniform(List.of(one, foreign), SWAFGETrainerTest.DATA, 32, null));
+        assertTrue(mixed.getMessage().contains("ingredient 1 numbers its 5 features differently"), mixed.getMessage());
         SoupTrainer<?> xml = (SoupTrainer<?>) new ConfigurationManager(Path.of("..", "configs", "djl-soup.xml").toString()).lookup("trainer");
         assertTrue(xml.toString().contains("recipe=GREEDY"), xml.toString());
     }
