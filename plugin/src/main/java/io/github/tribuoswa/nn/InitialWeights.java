@@ -6,6 +6,7 @@ import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.storage.ModelFiles;
+import org.tribuo.Dataset;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,10 +27,11 @@ final class InitialWeights {
      * @param initialModel A saved model's path, or empty.
      * @param initialisation The random draw.
      * @param runSeed The run's seed.
+     * @param data The run's training data (its feature and output ids).
      */
-    static void start(Block block, String initialModel, Initialisation initialisation, long runSeed) {
+    static void start(Block block, String initialModel, Initialisation initialisation, long runSeed, Dataset<?> data) {
         if (!initialModel.isEmpty()) {
-            load(initialModel, block);
+            load(initialModel, block, data);
         } else {
             initialisation.apply(block, TrainingLoop.stepSeed(runSeed, -1));
         }
@@ -39,9 +41,10 @@ final class InitialWeights {
      * Writes the weights of a saved model into a network.
      * @param path A {@link DJLModel} written by {@link ModelFiles#save} (checksum and classes checked when read).
      * @param block The initialised network.
-     * @throws IllegalArgumentException if the file is not a DJLModel of this architecture.
+     * @param data The run's training data, whose feature and output ids the saved model must number alike.
+     * @throws IllegalArgumentException if the file is not a DJLModel of this architecture and numbering.
      */
-    static void load(String path, Block block) {
+    static void load(String path, Block block, Dataset<?> data) {
         DJLModel<?> model;
         try {
             model = ModelFiles.load(Path.of(path), DJLModel.class);
@@ -51,6 +54,10 @@ final class InitialWeights {
             throw new IllegalArgumentException("initialModel = " + path + ": " + e.getMessage(), e);
         }
         try (DJLModel<?> saved = model) {
+            Domains.difference(data.getFeatureIDMap(), data.getOutputIDInfo(), saved.getFeatureIDMap(), saved.getOutputIDInfo()).ifPresent(d -> {
+                throw new IllegalArgumentException("initialModel = " + path + " numbers its inputs or outputs unlike the training data ("
+                        + d + "); allowed: a model trained on data of the same features and outputs");
+            });
             NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(saved.weights(), block));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("initialModel = " + path + " does not fit the configured network: " + e.getMessage(), e);

@@ -242,7 +242,7 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
                     if (checkpointing != null && checkpointing.resume(block, optimiser, opt, statefulPieces(divergence, collectors))) {
                         logger.info("Resuming from " + checkpointing.file() + " after " + startStep + " steps");
                     } else {
-                        InitialWeights.start(block, initialModel, initialisation, runSeed);
+                        InitialWeights.start(block, initialModel, initialisation, runSeed, examples);
                     }
                     logger.info(getClass().getSimpleName() + ": " + network + " on " + data.size() + " examples, " + epochs + " epochs of "
                             + stepsPerEpoch + " steps, device " + dev);

@@ -3,9 +3,9 @@ package io.github.tribuoswa.nn.swa;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.util.Pair;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.Domains;
 import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.core.DenseData;
 import io.github.tribuoswa.nn.core.Engines;
@@ -134,15 +134,11 @@ public final class ModelSoup {
                         + ") is not of ingredient 0's architecture (" + first.network() + ", input " + first.inputShape()
                         + "); allowed: models of one network");
             }
-            if (!featureIds(m).equals(featureIds(first))) {
-                throw new IllegalArgumentException("ingredient " + i + " numbers its " + m.getFeatureIDMap().size()
-                        + " features differently from ingredient 0's " + first.getFeatureIDMap().size()
-                        + "; allowed: models whose input columns are the same features");
-            }
-            if (!outputIds(m).equals(outputIds(first))) {
-                throw new IllegalArgumentException("ingredient " + i + " numbers its outputs " + outputIds(m) + ", ingredient 0 "
-                        + outputIds(first) + "; allowed: models whose output layers mean the same outputs");
-            }
+            int position = i;
+            Domains.difference(m.getFeatureIDMap(), m.getOutputIDInfo(), first.getFeatureIDMap(), first.getOutputIDInfo()).ifPresent(d -> {
+                throw new IllegalArgumentException("ingredient " + position + " is numbered unlike ingredient 0 (" + d
+                        + "); allowed: models whose input columns and output rows are the same features and outputs");
+            });
             if (!sameStandardisation(m.standardiser(), first.standardiser())
                     || !sameStandardisation(m.targetStandardiser(), first.targetStandardiser())) {
                 throw new IllegalArgumentException("ingredient " + i + " standardises its inputs or targets differently from ingredient 0"
@@ -150,24 +146,6 @@ public final class ModelSoup {
             }
         }
         return ingredients;
-    }
-
-    /** Feature id to name, as the network's input columns read them. */
-    private static Map<Integer, String> featureIds(DJLModel<?> model) {
-        Map<Integer, String> ids = new TreeMap<>();
-        for (int id = 0; id < model.getFeatureIDMap().size(); id++) {
-            ids.put(id, model.getFeatureIDMap().get(id).getName());
-        }
-        return ids;
-    }
-
-    /** Output id to output, as the network's output layer reads them. */
-    private static <T extends Output<T>> Map<Integer, String> outputIds(DJLModel<T> model) {
-        Map<Integer, String> ids = new TreeMap<>();
-        for (Pair<Integer, T> e : model.getOutputIDInfo()) {
-            ids.put(e.getA(), e.getB().toString());
-        }
-        return ids;
     }
 
     private static boolean sameStandardisation(Standardiser a, Standardiser b) {

@@ -227,6 +227,29 @@ public class SWAFGETrainerTest {
                 Averaging.EQUAL, 0.9, true, BatchNormMode.NONE, file.toString(), 3L, "cpu", 1, false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wrongShape.train(DATA));
         assertTrue(e.getMessage().contains("initialModel = " + file) && e.getMessage().contains("does not fit"), e.getMessage());
+        // the same network, on data whose input columns or output rows are numbered otherwise: refused; other values of the same
+        // features and classes (fine-tuning on new data): accepted
+        String moved = DATA.getOutputIDInfo().getOutput(1).getLabel();
+        for (String change : new String[]{"features", "classes", "values"}) {
+            MutableDataset<Label> other = new MutableDataset<>(DATA.getProvenance(), DATA.getOutputFactory());
+            for (org.tribuo.Example<Label> x : DATA) {
+                Label y = change.equals("classes") && x.getOutput().getLabel().equals(moved) ? new Label("renamed") : x.getOutput();
+                org.tribuo.impl.ArrayExample<Label> copy = new org.tribuo.impl.ArrayExample<>(y);
+                x.forEach(f -> copy.add(change.equals("features") ? "g-" + f.getName() : f.getName(),
+                        change.equals("values") ? 2 * f.getValue() : f.getValue()));
+                other.add(copy);
+            }
+            if (change.equals("values")) {
+                WeightProbe start = new WeightProbe(k -> k == 0, NetworkWeights.Selection.TRAINABLE, 20);
+                trainer.addObserver(start);
+                trainer.train(other);
+                assertArrayEquals(trainable(pretrained), start.snapshots.get(0L), "fine-tuning on new values starts at w-hat");
+                continue;
+            }
+            e = assertThrows(IllegalArgumentException.class, () -> trainer.train(other));
+            assertTrue(e.getMessage().contains("initialModel = " + file + " numbers its inputs or outputs unlike the training data ("
+                    + (change.equals("features") ? "feature 0 is 'g-f0' here, 'f0' there" : "output ")), e.getMessage());
+        }
     }
 
     @Test
