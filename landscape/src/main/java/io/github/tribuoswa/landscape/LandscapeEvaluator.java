@@ -10,6 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.tribuoswa.nn.DJLModel;
+import io.github.tribuoswa.nn.Domains;
 import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.core.DenseBatches;
 import io.github.tribuoswa.nn.core.DenseData;
@@ -42,6 +43,7 @@ public final class LandscapeEvaluator implements AutoCloseable {
     private final int batchSize;
     private final boolean batchNorm;
     private final int classes;
+    private final DJLModel<Label> architecture;
 
     /**
      * The values at one point.
@@ -72,6 +74,7 @@ public final class LandscapeEvaluator implements AutoCloseable {
         this.train = dense(model, trainData, trainSubset, seed);
         this.test = dense(model, testData, testSubset, seed + 1);
         this.classes = model.getOutputIDInfo().size();
+        this.architecture = model;
         this.manager = Engines.pytorch().newBaseManager(Device.cpu());
         this.block = model.newNetwork(manager);
         NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(model.weights(), block));
@@ -94,10 +97,16 @@ public final class LandscapeEvaluator implements AutoCloseable {
 
     /**
      * The trainable weights of a model of the same architecture.
-     * @param model The model.
+     * @param model The model: of this evaluator's network, features, classes and standardisation
+     *              ({@link Domains#difference(DJLModel, DJLModel)}).
      * @return Its trainable weights.
+     * @throws IllegalArgumentException if its weights do not mean what the evaluator's model's mean.
      */
     public float[] weightsOf(DJLModel<Label> model) {
+        Domains.difference(model, architecture).ifPresent(d -> {
+            throw new IllegalArgumentException("model " + model.getName() + " differs from the evaluator's model " + architecture.getName() + " ("
+                    + d + "); allowed: models of one network, features, classes and standardisation");
+        });
         try (NDManager m = Engines.pytorch().newBaseManager(Device.cpu())) {
             Block b = model.newNetwork(m);
             NetworkWeights.write(b, NetworkWeights.Selection.ALL, WeightsCodec.decode(model.weights(), b));

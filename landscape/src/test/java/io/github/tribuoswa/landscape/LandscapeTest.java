@@ -137,6 +137,27 @@ public class LandscapeTest {
     }
 
     @Test
+    public void weightsOfAModelThatMeansOtherWeightsAreRefused() {
+        MutableDataset<Label> train = SyntheticData.classification(120, 21);
+        MutableDataset<Label> test = SyntheticData.classification(90, 22);
+        DJLModel<Label> model = new DJLTrainer<>(new MLPFactory(new int[]{10}, Activation.TANH, 0, false), new DenseConverter(),
+                new LabelConverter(), 2, 16, new SGDFactory(), new ConstantSchedule(0.05), 1L, "cpu", 1, true).train(train);
+        DJLModel<Label> otherSeed = new DJLTrainer<>(new MLPFactory(new int[]{10}, Activation.TANH, 0, false), new DenseConverter(),
+                new LabelConverter(), 2, 16, new SGDFactory(), new ConstantSchedule(0.05), 2L, "cpu", 1, true).train(train);
+        DJLModel<Label> otherData = new DJLTrainer<>(new MLPFactory(new int[]{10}, Activation.TANH, 0, false), new DenseConverter(),
+                new LabelConverter(), 2, 16, new SGDFactory(), new ConstantSchedule(0.05), 1L, "cpu", 1, true).train(test);
+        DJLModel<Label> wider = new DJLTrainer<>(new MLPFactory(new int[]{11}, Activation.TANH, 0, false), new DenseConverter(),
+                new LabelConverter(), 2, 16, new SGDFactory(), new ConstantSchedule(0.05), 1L, "cpu", 1, true).train(train);
+        try (LandscapeEvaluator evaluator = new LandscapeEvaluator(model, train, test, 0, 0, 1L, 64)) {
+            assertEquals(evaluator.dimension(), evaluator.weightsOf(otherSeed).length, "another run on the same data: accepted");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluator.weightsOf(otherData));
+            assertTrue(e.getMessage().contains("another standardisation of the inputs"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> evaluator.weightsOf(wider));
+            assertTrue(e.getMessage().contains("(network MLPFactory(hiddenSizes=[11]"), e.getMessage());
+        }
+    }
+
+    @Test
     public void gridPointEvaluationEqualsTheNetworksOwnEvaluation() throws Exception {
         MutableDataset<Label> train = SyntheticData.classification(120, 21);
         MutableDataset<Label> test = SyntheticData.classification(90, 22);

@@ -1,11 +1,13 @@
 package io.github.tribuoswa.nn;
 
+import io.github.tribuoswa.nn.core.Standardiser;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
 import org.tribuo.classification.Label;
 import org.tribuo.regression.Regressor;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -50,6 +52,40 @@ public final class Domains {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * How two networks' weights differ in meaning, if they do: another network or input shape,
+     * another numbering of features or outputs ({@link #difference(ImmutableFeatureMap,
+     * ImmutableOutputInfo, ImmutableFeatureMap, ImmutableOutputInfo)}), or another
+     * standardisation of the inputs or targets (fitted on other data).
+     * @param model The first model.
+     * @param other The second model.
+     * @return Empty if a weight of one means what the same weight of the other means; else the
+     *     first difference, in words.
+     */
+    public static Optional<String> difference(DJLModel<?> model, DJLModel<?> other) {
+        if (!model.network().toString().equals(other.network().toString()) || !model.inputShape().equals(other.inputShape())
+                || model.weights().getValues().size() != other.weights().getValues().size()) {
+            return Optional.of("network " + model.network() + " of input " + model.inputShape() + " here, " + other.network() + " of input "
+                    + other.inputShape() + " there");
+        }
+        Optional<String> numbering = difference(model.getFeatureIDMap(), model.getOutputIDInfo(), other.getFeatureIDMap(),
+                other.getOutputIDInfo());
+        if (numbering.isPresent()) {
+            return numbering;
+        }
+        if (!same(model.standardiser(), other.standardiser())) {
+            return Optional.of("another standardisation of the inputs (fitted on other data)");
+        }
+        if (!same(model.targetStandardiser(), other.targetStandardiser())) {
+            return Optional.of("another standardisation of the targets (fitted on other data)");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean same(Standardiser a, Standardiser b) {
+        return a == null ? b == null : b != null && Arrays.equals(a.mean(), b.mean()) && Arrays.equals(a.std(), b.std());
     }
 
     private static String name(Output<?> output) {

@@ -10,7 +10,6 @@ import io.github.tribuoswa.nn.core.BatchNormRefresh;
 import io.github.tribuoswa.nn.core.DenseData;
 import io.github.tribuoswa.nn.core.Engines;
 import io.github.tribuoswa.nn.core.NetworkWeights;
-import io.github.tribuoswa.nn.core.Standardiser;
 import io.github.tribuoswa.nn.core.WeightsCodec;
 import io.github.tribuoswa.protos.WeightsProto;
 import org.tribuo.Dataset;
@@ -22,7 +21,6 @@ import org.tribuo.provenance.TrainerProvenance;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -127,29 +125,13 @@ public final class ModelSoup {
         }
         DJLModel<T> first = ingredients.get(0);
         for (int i = 1; i < ingredients.size(); i++) {
-            DJLModel<T> m = ingredients.get(i);
-            if (!m.network().toString().equals(first.network().toString()) || !m.inputShape().equals(first.inputShape())
-                    || m.weights().getValues().size() != first.weights().getValues().size()) {
-                throw new IllegalArgumentException("ingredient " + i + " (" + m.network() + ", input " + m.inputShape()
-                        + ") is not of ingredient 0's architecture (" + first.network() + ", input " + first.inputShape()
-                        + "); allowed: models of one network");
-            }
             int position = i;
-            Domains.difference(m.getFeatureIDMap(), m.getOutputIDInfo(), first.getFeatureIDMap(), first.getOutputIDInfo()).ifPresent(d -> {
-                throw new IllegalArgumentException("ingredient " + position + " is numbered unlike ingredient 0 (" + d
-                        + "); allowed: models whose input columns and output rows are the same features and outputs");
+            Domains.difference(ingredients.get(i), first).ifPresent(d -> {
+                throw new IllegalArgumentException("ingredient " + position + " differs from ingredient 0 (" + d + "); allowed: models of one"
+                        + " network whose weights mean the same: the same features and outputs in the same order, the same standardisation");
             });
-            if (!sameStandardisation(m.standardiser(), first.standardiser())
-                    || !sameStandardisation(m.targetStandardiser(), first.targetStandardiser())) {
-                throw new IllegalArgumentException("ingredient " + i + " standardises its inputs or targets differently from ingredient 0"
-                        + "; allowed: models trained with the same standardisation (on the same data)");
-            }
         }
         return ingredients;
-    }
-
-    private static boolean sameStandardisation(Standardiser a, Standardiser b) {
-        return a == null ? b == null : b != null && Arrays.equals(a.mean(), b.mean()) && Arrays.equals(a.std(), b.std());
     }
 
     /** The refresh data as the ingredients' network reads it (converted and standardised once per soup). */
