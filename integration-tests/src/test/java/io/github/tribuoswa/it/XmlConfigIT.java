@@ -4,7 +4,9 @@ import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.SWASchedule;
+import io.github.tribuoswa.schedule.WSDSchedule;
 import io.github.tribuoswa.sgd.SWAOptimiser;
+import io.github.tribuoswa.sgd.ScheduleFreeOptimiser;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -61,16 +63,40 @@ public class XmlConfigIT {
     }
 
     @Test
-    public void swaConfigDiffersOnlyInTheOptimiser() throws Exception {
+    public void swaLawaAndScheduleFreeConfigsDifferOnlyInTheOptimiser() throws Exception {
         Map<String, Element> sgd = components(CONFIGS.resolve("logistic-sgd.xml"));
-        Map<String, Element> swa = components(CONFIGS.resolve("logistic-swa.xml"));
-        for (String name : sgd.keySet()) {
-            if (name.equals("optimiser")) {
-                assertNotEquals(canonical(sgd.get(name)), canonical(swa.get(name)));
-                assertEquals(SWAOptimiser.class.getName(), swa.get(name).getAttribute("type"));
-            } else {
-                assertEquals(canonical(sgd.get(name)), canonical(swa.get(name)), name);
+        Map<String, Class<?>> variants = Map.of("logistic-swa.xml", SWAOptimiser.class, "logistic-lawa.xml", SWAOptimiser.class,
+                "logistic-schedulefree.xml", ScheduleFreeOptimiser.class);
+        for (Map.Entry<String, Class<?>> v : variants.entrySet()) {
+            Map<String, Element> other = components(CONFIGS.resolve(v.getKey()));
+            for (String name : sgd.keySet()) {
+                if (name.equals("optimiser")) {
+                    assertNotEquals(canonical(sgd.get(name)), canonical(other.get(name)));
+                    assertEquals(v.getValue().getName(), other.get(name).getAttribute("type"), v.getKey());
+                } else {
+                    assertEquals(canonical(sgd.get(name)), canonical(other.get(name)), v.getKey() + ": " + name);
+                }
             }
+        }
+    }
+
+    @Test
+    public void lawaAndScheduleFreeConfigsAreTheirJavaApiAndLearn() throws Exception {
+        Path dir = FashionMnist.resolve(FashionMnist.EMBEDDED);
+        MutableDataset<Label> train = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
+        MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
+        Map<String, Trainer<Label>> java = Map.of(
+                "logistic-lawa.xml", new LinearSGDTrainer(new LogMulticlass(), SWAOptimiser.lawa(new AdaGrad(0.1, 0.1), new ConstantSchedule(1.0),
+                        5, 6000), 10, -1, 1, 1L),
+                "logistic-schedulefree.xml", new LinearSGDTrainer(new LogMulticlass(), new ScheduleFreeOptimiser(
+                        new WSDSchedule(0.01, 60000, 6000, 0, WSDSchedule.Shape.SQRT), 0.9, 0), 10, -1, 1, 1L));
+        for (Map.Entry<String, Trainer<Label>> e : java.entrySet()) {
+            @SuppressWarnings("unchecked")
+            Trainer<Label> fromXml = (Trainer<Label>) new ConfigurationManager(CONFIGS.resolve(e.getKey()).toString()).lookup("trainer");
+            assertEquals(e.getValue().toString(), fromXml.toString(), e.getKey() + ": the same trainer as the Java API's");
+            Model<Label> a = fromXml.train(train);
+            double accuracy = new LabelEvaluator().evaluate(a, test).accuracy();
+            assertTrue(accuracy > 0.8, e.getKey() + " accuracy " + accuracy);
         }
     }
 

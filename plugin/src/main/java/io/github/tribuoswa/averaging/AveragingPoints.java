@@ -9,7 +9,9 @@ import io.github.tribuoswa.schedule.LearningRateSchedule;
  * <ul>
  *   <li>k = s and the starting weights ŵ count as the first model (as in Algorithm 1, where
  *   w_SWA &larr; ŵ before the loop), or</li>
- *   <li>k &gt; s and step k ends a cycle of the schedule (mod(k &minus; s, c) = 0).</li>
+ *   <li>k &gt; s and step k ends a cycle of the schedule (mod(k &minus; s, c) = 0), or, with a
+ *   period p of its own, mod(k &minus; s, p) = 0 whatever the schedule's cycles (LAWA's "every s
+ *   steps" along any schedule).</li>
  * </ul>
  * Steps are counted from 1; k = 0 names the initial weights.
  */
@@ -17,6 +19,7 @@ public final class AveragingPoints {
 
     private final LearningRateSchedule schedule;
     private final boolean countStartWeights;
+    private final long period;
 
     /**
      * The averaging points of a schedule.
@@ -24,8 +27,22 @@ public final class AveragingPoints {
      * @param countStartWeights Whether ŵ, the weights after swaStart steps, is the first model.
      */
     public AveragingPoints(LearningRateSchedule schedule, boolean countStartWeights) {
+        this(schedule, countStartWeights, 0);
+    }
+
+    /**
+     * Averaging points every p steps after the schedule's swaStart.
+     * @param schedule The schedule (its swaStart is s).
+     * @param countStartWeights Whether ŵ, the weights after s steps, is the first model.
+     * @param period p &ge; 1 steps between points, or 0 for the schedule's cycle ends.
+     */
+    public AveragingPoints(LearningRateSchedule schedule, boolean countStartWeights, long period) {
+        if (period < 0) {
+            throw new IllegalArgumentException("period = " + period + " is out of range; allowed: integer >= 0 (0: the schedule's cycle ends)");
+        }
         this.schedule = schedule;
         this.countStartWeights = countStartWeights;
+        this.period = period;
     }
 
     /**
@@ -38,7 +55,7 @@ public final class AveragingPoints {
         if (k == start) {
             return countStartWeights;
         }
-        return k > start && schedule.isCycleEnd(k);
+        return k > start && (period > 0 ? (k - start) % period == 0 : schedule.isCycleEnd(k));
     }
 
     /**
@@ -51,6 +68,6 @@ public final class AveragingPoints {
 
     @Override
     public String toString() {
-        return "AveragingPoints(schedule=" + schedule + ",countStartWeights=" + countStartWeights + ")";
+        return "AveragingPoints(schedule=" + schedule + ",countStartWeights=" + countStartWeights + (period > 0 ? ",period=" + period : "") + ")";
     }
 }

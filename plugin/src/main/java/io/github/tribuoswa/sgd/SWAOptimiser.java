@@ -7,6 +7,7 @@ import io.github.tribuoswa.averaging.Averaging;
 import io.github.tribuoswa.averaging.AveragingPoints;
 import io.github.tribuoswa.averaging.EmaDecay;
 import io.github.tribuoswa.averaging.ExponentialMovingAverage;
+import io.github.tribuoswa.averaging.LatestAverage;
 import io.github.tribuoswa.averaging.WeightAverage;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.schedule.PhasedSchedule;
@@ -31,8 +32,9 @@ import org.tribuo.math.la.Tensor;
  *   the rate);</li>
  *   <li>averages the weights at the points {@link AveragingPoints} names: ŵ (the weights after
  *   the schedule's {@code swaStart} steps) if {@code countStartWeights}, and the weights after
- *   every later cycle end, with the equal average of Algorithm 1 or an exponential moving
- *   average;</li>
+ *   every later cycle end (or every {@code averagingPeriod} steps), with the equal average of
+ *   Algorithm 1, an exponential moving average, or the uniform average of the {@code latest}
+ *   k points only (LAWA: {@link #lawa});</li>
  *   <li>in {@link #finalise()}, calls the inner optimiser's {@code finalise()} first (Pegasos and
  *   AdaGradRDA write their true weights there), then writes the average into the
  *   parameters.</li>
@@ -83,6 +85,14 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
 
     @Config(description = "EMA with the TIMM warm-up: p (> 0).")
     private double emaWarmupPower = 0.75;
+
+    @Config(description = "LAWA: average only the k latest averaging points, uniformly (Kaddour 2022); 0 averages them all (SWA). "
+            + "Needs averaging = EQUAL.")
+    private int latest = 0;
+
+    @Config(description = "Steps between averaging points after the schedule's swaStart (>= 1), whatever its cycles; 0: the "
+            + "schedule's cycle ends.")
+    private long averagingPeriod = 0;
 
     private ScheduledOptimiser scheduled;
     private AveragingPoints points;
@@ -148,6 +158,11 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         Checks.present(this, "averaging", averaging);
         Checks.fraction(this, "emaDecay", emaDecay);
         Checks.atLeast(this, "phaseStart", phaseStart, 0);
+        Checks.atLeast(this, "latest", latest, 0);
+        Checks.atLeast(this, "averagingPeriod", averagingPeriod, 0);
+        if (latest > 0 && averaging != Averaging.EQUAL) {
+            throw Checks.outOfRange(this, "latest", latest, "0 with averaging = " + averaging + " (LAWA's k latest are averaged equally)");
+        }
         LearningRateSchedule run = schedule;
         if (phaseSchedule != null) {
             if (phaseSchedule.swaStart() != 0) {
@@ -156,13 +171,42 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
             run = new PhasedSchedule(schedule, phaseStart, phaseSchedule);
         }
         scheduled = new ScheduledOptimiser(optimiser, run);
-        points = new AveragingPoints(run, countStartWeights);
-        cycle = Math.max(1, run.cycleLength());
+        points = new AveragingPoints(run, countStartWeights, averagingPeriod);
+        cycle = averagingPeriod > 0 ? averagingPeriod : Math.max(1, run.cycleLength());
         try {
             emaDecay().rule(cycle, countStartWeights);
         } catch (IllegalArgumentException e) {
             throw Checks.asPropertyException(this, e);
         }
+    }
+
+    /**
+     * LAWA (Kaddour 2022; Sanyal et al. 2023) for Tribuo's SGD models: the uniform average of
+     * the weights after the k latest of the steps s, 2s, 3s, &hellip; after the schedule's swaStart
+     * (0 for a {@code ConstantSchedule} or a {@code WSDSchedule}), along any schedule; the
+     * weights at swaStart are not counted (the first copy follows swaStart + s, as in
+     * {@code LAWATrainer}).
+     * @param optimiser The inner optimiser (give it learning rate 1).
+     * @param schedule The run's schedule (a high constant rate works).
+     * @param latest k &ge; 1.
+     * @param every s &ge; 1 steps between copies.
+     * @return The optimiser.
+     */
+    public static SWAOptimiser lawa(StochasticGradientOptimiser optimiser, LearningRateSchedule schedule, int latest, long every) {
+        SWAOptimiser o = new SWAOptimiser();
+        o.optimiser = optimiser;
+        o.schedule = schedule;
+        o.countStartWeights = false;
+        o.latest = latest;
+        o.averagingPeriod = every;
+        if (every < 1) {
+            throw Checks.outOfRange(o, "averagingPeriod", every, "integer >= 1 for LAWA");
+        }
+        if (latest < 1) {
+            throw Checks.outOfRange(o, "latest", latest, "integer >= 1 for LAWA");
+        }
+        o.postConfig();
+        return o;
     }
 
     private EmaDecay emaDecay() {
@@ -204,8 +248,12 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         scheduled.initialise(parameters);
         this.parameters = parameters;
         int size = TensorWeights.size(parameters.get());
-        this.average = averaging == Averaging.EMA ? new ExponentialMovingAverage(size, emaDecay(), cycle, countStartWeights)
-                : averaging.create(size, emaDecay);
+        if (latest > 0) {
+            this.average = new LatestAverage(size, latest);
+        } else {
+            this.average = averaging == Averaging.EMA ? new ExponentialMovingAverage(size, emaDecay(), cycle, countStartWeights)
+                    : averaging.create(size, emaDecay);
+        }
         this.telemetry = new SgdTelemetry(Telemetry.resolve(openTelemetry), toString(), average.size());
     }
 
@@ -285,6 +333,8 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
         copy.emaMinDecay = emaMinDecay;
         copy.emaWarmupGamma = emaWarmupGamma;
         copy.emaWarmupPower = emaWarmupPower;
+        copy.latest = latest;
+        copy.averagingPeriod = averagingPeriod;
         copy.postConfig();
         copy.openTelemetry = openTelemetry;
         return copy;
@@ -299,6 +349,7 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
     public String toString() {
         return "SWAOptimiser(optimiser=" + optimiser + ",schedule=" + schedule + (phaseSchedule == null ? ""
                 : ",phaseStart=" + phaseStart + ",phaseSchedule=" + phaseSchedule) + ",averaging=" + averaging
-                + ",emaDecay=" + emaDecay + ",countStartWeights=" + countStartWeights + ")";
+                + ",emaDecay=" + emaDecay + ",countStartWeights=" + countStartWeights + (latest > 0 ? ",latest=" + latest : "")
+                + (averagingPeriod > 0 ? ",averagingPeriod=" + averagingPeriod : "") + ")";
     }
 }

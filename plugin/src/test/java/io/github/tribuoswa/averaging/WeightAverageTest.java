@@ -156,4 +156,45 @@ public class WeightAverageTest {
         assertTrue(fromZero.includes(0) && fromZero.includes(2) && !fromZero.includes(1));
         assertFalse(new AveragingPoints(new CyclicSchedule(0.05, 0.01, 2), false).includes(0));
     }
+
+    @Test
+    public void latestAverageIsTheMeanOfTheKLatestVectors() {
+        LatestAverage lawa = new LatestAverage(2, 3);
+        assertThrows(IllegalStateException.class, lawa::average);
+        lawa.update(new double[]{1, 10});
+        assertEquals(1, lawa.count());
+        assertArrayEquals(new double[]{1, 10}, lawa.average(), 0.0);
+        lawa.update(new float[]{2, 20});
+        assertArrayEquals(new double[]{1.5, 15}, lawa.average(), 0.0, "fewer than k: all of them");
+        lawa.update(new double[]{4, 40});
+        lawa.update(new double[]{8, 80});
+        lawa.update(new double[]{16, 160});
+        assertEquals(3, lawa.count());
+        assertArrayEquals(new double[]{(4 + 8 + 16) / 3.0, (40 + 80 + 160) / 3.0}, lawa.average(), 0.0, "the 3 latest of 5");
+        float[] f = new float[2];
+        lawa.copyTo(f);
+        assertArrayEquals(new float[]{(float) (28 / 3.0), (float) (280 / 3.0)}, f, 0f);
+        double[] copy = new double[]{100, 100};
+        LatestAverage one = new LatestAverage(2, 1);
+        one.update(copy);
+        copy[0] = -1;
+        assertArrayEquals(new double[]{100, 100}, one.average(), 0.0, "a copy, not the caller's array");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lawa.update(new double[]{Double.NaN, 0}));
+        assertTrue(e.getMessage().contains("weights[0] = NaN"), e.getMessage());
+        assertArrayEquals(new double[]{(4 + 8 + 16) / 3.0, (40 + 80 + 160) / 3.0}, lawa.average(), 0.0, "unchanged by the refusal");
+        e = assertThrows(IllegalArgumentException.class, () -> new LatestAverage(2, 0));
+        assertTrue(e.getMessage().contains("latest = 0 is out of range; allowed: integer >= 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> lawa.update(new double[3]));
+        assertThrows(UnsupportedOperationException.class, () -> lawa.restore(new double[2], 1));
+    }
+
+    @Test
+    public void averagingPointsWithAPeriodOfTheirOwn() {
+        // every 4 steps after swaStart = 10, whatever the cycles of 3
+        AveragingPoints p = new AveragingPoints(new SWASchedule(0.1, 10, new CyclicSchedule(0.05, 0.01, 3)), false, 4);
+        for (long k = 0; k <= 30; k++) {
+            assertEquals(k > 10 && (k - 10) % 4 == 0, p.includes(k), "k=" + k);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new AveragingPoints(new CyclicSchedule(0.05, 0.01, 2), false, -1));
+    }
 }

@@ -111,6 +111,65 @@ public class SWAOptimiserTest {
     }
 
     @Test
+    public void lawaHoldsTheMeanOfTheLatestKCopiesAlongAConstantRate() {
+        // 600 steps at a constant 0.1; a copy every 40 steps (40, 80, ..., 600), the 5 latest averaged
+        SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(k -> k > 0 && k % 40 == 0);
+        SWAOptimiser lawa = SWAOptimiser.lawa(new SnapshotProbe(SGD.getSimpleSGD(1.0), rec), new ConstantSchedule(0.1), 5, 40);
+        LinearSGDModel model = new LinearSGDTrainer(new LogMulticlass(), lawa, 4, -1, 1, 7L).train(SyntheticData.classification(N, 1));
+        Map<Long, double[]> snaps = rec.last();
+        assertEquals(15, snaps.size());
+        Map<Long, double[]> latest = new java.util.TreeMap<>(snaps);
+        latest.keySet().removeIf(k -> k < 440);
+        assertEquals(List.of(440L, 480L, 520L, 560L, 600L), List.copyOf(latest.keySet()));
+        assertArrayEquals(mean(latest), weights(model), 1e-12);
+        assertNotEquals(mean(snaps)[0], mean(latest)[0], "not SWA's mean of every copy");
+
+        // along a cyclic schedule, the period overrides its cycles; k larger than the copies made averages them all
+        SnapshotProbe.Recorder all = new SnapshotProbe.Recorder(k -> k > 300 && (k - 300) % 70 == 0);
+        SWAOptimiser many = SWAOptimiser.lawa(new SnapshotProbe(SGD.getSimpleSGD(1.0), all),
+                new SWASchedule(0.1, 300, new CyclicSchedule(0.05, 0.005, 25)), 50, 70);
+        LinearSGDModel m2 = new LinearSGDTrainer(new LogMulticlass(), many, 4, -1, 1, 7L).train(SyntheticData.classification(N, 1));
+        assertEquals(4, all.last().size()); // 370, 440, 510, 580
+        assertArrayEquals(mean(all.last()), weights(m2), 1e-12);
+    }
+
+    @Test
+    public void lawaRefusesWhatItCannotBe() {
+        com.oracle.labs.mlrg.olcut.config.PropertyException e = assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class,
+                () -> SWAOptimiser.lawa(SGD.getSimpleSGD(1.0), new ConstantSchedule(0.1), 5, 0));
+        assertTrue(e.getMessage().contains("averagingPeriod = 0 is out of range; allowed: integer >= 1 for LAWA"), e.getMessage());
+        e = assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class,
+                () -> SWAOptimiser.lawa(SGD.getSimpleSGD(1.0), new ConstantSchedule(0.1), 0, 10));
+        assertTrue(e.getMessage().contains("latest = 0 is out of range"), e.getMessage());
+        SWAOptimiser ok = SWAOptimiser.lawa(SGD.getSimpleSGD(1.0), new ConstantSchedule(0.1), 3, 10);
+        assertTrue(ok.toString().contains("latest=3") && ok.toString().contains("averagingPeriod=10"), ok.toString());
+        assertEquals(ok.toString(), ok.copy().toString());
+    }
+
+    @Test
+    public void lawaInXmlAndItsRefusalOfAnEma(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        String xml = "<config><component name=\"o\" type=\"" + SWAOptimiser.class.getName() + "\">"
+                + "<property name=\"optimiser\" value=\"adagrad\"/><property name=\"schedule\" value=\"rate\"/>"
+                + "<property name=\"countStartWeights\" value=\"false\"/><property name=\"latest\" value=\"5\"/>"
+                + "<property name=\"averagingPeriod\" value=\"40\"/>AVERAGING</component>"
+                + "<component name=\"adagrad\" type=\"org.tribuo.math.optimisers.AdaGrad\"><property name=\"initialLearningRate\" value=\"1.0\"/>"
+                + "</component><component name=\"rate\" type=\"" + ConstantSchedule.class.getName() + "\">"
+                + "<property name=\"learningRate\" value=\"0.1\"/></component></config>";
+        java.nio.file.Path good = java.nio.file.Files.writeString(tmp.resolve("lawa.xml"), xml.replace("AVERAGING", ""));
+        SWAOptimiser fromXml = (SWAOptimiser) new com.oracle.labs.mlrg.olcut.config.ConfigurationManager(good.toString()).lookup("o");
+        LinearSGDModel a = new LinearSGDTrainer(new LogMulticlass(), fromXml, 4, -1, 1, 7L).train(SyntheticData.classification(N, 1));
+        LinearSGDModel b = new LinearSGDTrainer(new LogMulticlass(), SWAOptimiser.lawa(new AdaGrad(1.0), new ConstantSchedule(0.1), 5, 40),
+                4, -1, 1, 7L).train(SyntheticData.classification(N, 1));
+        assertArrayEquals(weights(b), weights(a), 0.0);
+        java.nio.file.Path bad = java.nio.file.Files.writeString(tmp.resolve("bad.xml"),
+                xml.replace("AVERAGING", "<property name=\"averaging\" value=\"EMA\"/>"));
+        Exception e = assertThrows(Exception.class,
+                () -> new com.oracle.labs.mlrg.olcut.config.ConfigurationManager(bad.toString()).lookup("o"));
+        assertTrue(io.github.tribuoswa.Messages.chain(e).contains("latest = 5 is out of range; allowed: 0 with averaging = EMA"),
+                io.github.tribuoswa.Messages.chain(e));
+    }
+
+    @Test
     public void emaAndUncountedStartFollowTheirDefinitions() {
         SnapshotProbe.Recorder rec = new SnapshotProbe.Recorder(algorithm1(300, 50, false));
         double decay = 0.8;
