@@ -254,7 +254,8 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
             this.average = averaging == Averaging.EMA ? new ExponentialMovingAverage(size, emaDecay(), cycle, countStartWeights)
                     : averaging.create(size, emaDecay);
         }
-        this.telemetry = new SgdTelemetry(Telemetry.resolve(openTelemetry), toString(), average.size());
+        String method = latest > 0 ? "lawa" : averaging == Averaging.EMA ? "ema" : "swa";
+        this.telemetry = new SgdTelemetry(Telemetry.resolve(openTelemetry), method, "SWAOptimiser", toString(), average.size());
     }
 
     @Override

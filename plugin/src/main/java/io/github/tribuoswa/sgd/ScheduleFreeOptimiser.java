@@ -93,7 +93,7 @@ public final class ScheduleFreeOptimiser implements StochasticGradientOptimiser 
         this.x = z.clone();
         this.sumOfSquares = 0;
         this.iteration = 0;
-        this.telemetry = new SgdTelemetry(Telemetry.resolve(openTelemetry), toString(), z.length);
+        this.telemetry = new SgdTelemetry(Telemetry.resolve(openTelemetry), "schedulefree", "ScheduleFreeOptimiser", toString(), z.length);
     }
 
     @Override

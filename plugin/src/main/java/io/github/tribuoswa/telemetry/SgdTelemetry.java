@@ -8,30 +8,35 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 
 /**
- * OpenTelemetry for SWA on Tribuo's own SGD models ({@link io.github.tribuoswa.sgd.SWAOptimiser}):
- * the run span (method {@code swa}), a short span per average update, and the learning-rate
+ * OpenTelemetry for the averaging optimisers of Tribuo's own SGD models
+ * ({@link io.github.tribuoswa.sgd.SWAOptimiser}: methods {@code swa}, {@code ema}, {@code lawa};
+ * {@link io.github.tribuoswa.sgd.ScheduleFreeOptimiser}: {@code schedulefree}, the names the
+ * network trainers use): the run span, a short span per average update, and the learning-rate
  * gauge, step counter and average counter, with the plugin's {@link Instruments}. Never
  * fails training.
  */
 public final class SgdTelemetry {
 
     private final Tracer tracer;
-    private final Attributes metricAttributes = Attributes.of(Telemetry.METHOD, "swa");
+    private final Attributes metricAttributes;
     private final Instruments instruments;
     private Span run;
 
     /**
      * Starts the run span.
      * @param otel The instance.
+     * @param method The method's name ({@code swa}, {@code ema}, {@code lawa}, {@code schedulefree}).
+     * @param trainer The optimiser's class' simple name.
      * @param optimiser The optimiser's description (recorded on the span).
      * @param parameters The number of model parameters.
      */
-    public SgdTelemetry(OpenTelemetry otel, String optimiser, int parameters) {
+    public SgdTelemetry(OpenTelemetry otel, String method, String trainer, String optimiser, int parameters) {
         this.tracer = Telemetry.tracer(otel);
         this.instruments = new Instruments(otel);
+        this.metricAttributes = Attributes.of(Telemetry.METHOD, method);
         Telemetry.safely(() -> run = tracer.spanBuilder(Telemetry.SPAN_RUN)
-                .setAttribute(Telemetry.METHOD, "swa")
-                .setAttribute(Telemetry.TRAINER, "SWAOptimiser")
+                .setAttribute(Telemetry.METHOD, method)
+                .setAttribute(Telemetry.TRAINER, trainer)
                 .setAttribute(Telemetry.PREFIX + "param.optimiser", optimiser)
                 .setAttribute(Telemetry.PREFIX + "parameters", (long) parameters)
                 .startSpan());

@@ -190,6 +190,32 @@ public class TelemetryListenerTest {
     }
 
     @Test
+    public void tribuoSgdModelsWithLawaAndScheduleFreeAreTracedUnderTheirMethods() {
+        Sdk sdk = new Sdk(null);
+        io.github.tribuoswa.sgd.SWAOptimiser lawa = io.github.tribuoswa.sgd.SWAOptimiser.lawa(SGD.getSimpleSGD(1.0),
+                new io.github.tribuoswa.schedule.ConstantSchedule(0.1), 5, 40);
+        lawa.setOpenTelemetry(sdk.otel);
+        new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new org.tribuo.classification.sgd.objectives.LogMulticlass(), lawa, 4, -1, 1, 7L)
+                .train(DATA);
+        io.github.tribuoswa.sgd.ScheduleFreeOptimiser free = new io.github.tribuoswa.sgd.ScheduleFreeOptimiser(
+                new io.github.tribuoswa.schedule.ConstantSchedule(0.02), 0.9, 0);
+        free.setOpenTelemetry(sdk.otel);
+        new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new org.tribuo.classification.sgd.objectives.LogMulticlass(), free, 2, -1, 1, 7L)
+                .train(DATA);
+        List<SpanData> runs = sdk.named(Telemetry.SPAN_RUN);
+        assertEquals(List.of("lawa", "schedulefree"), runs.stream().map(r -> r.getAttributes().get(Telemetry.METHOD)).collect(Collectors.toList()));
+        assertEquals(List.of("SWAOptimiser", "ScheduleFreeOptimiser"),
+                runs.stream().map(r -> r.getAttributes().get(Telemetry.TRAINER)).collect(Collectors.toList()));
+        long steps = DATA.size();
+        assertEquals(List.of(4 * steps, 2 * steps), runs.stream().map(r -> r.getAttributes().get(Telemetry.TOTAL_STEPS)).collect(Collectors.toList()));
+        List<SpanData> averages = sdk.named(Telemetry.SPAN_AVERAGE);
+        assertEquals(4 * steps / 40, averages.size(), "a span per LAWA copy, none for schedule-free");
+        averages.forEach(a -> assertEquals(runs.get(0).getSpanId(), a.getParentSpanId()));
+        assertEquals(5L, averages.get(averages.size() - 1).getAttributes().get(Telemetry.MODELS_AVERAGED), "the ring holds k = 5");
+        runs.forEach(r -> assertEquals(StatusCode.UNSET, r.getStatus().getStatusCode()));
+    }
+
+    @Test
     public void xmlTrainerTakesTheGlobalInstanceThroughItsTelemetryComponent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path xml = tmp.resolve("traced.xml");
         java.nio.file.Files.writeString(xml, String.join("\n",
