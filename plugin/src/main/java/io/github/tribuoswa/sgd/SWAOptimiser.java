@@ -273,6 +273,11 @@ public final class SWAOptimiser implements StochasticGradientOptimiser {
             long steps = scheduled.iteration();
             averageIfDue(steps);
             if (average.count() == 0) {
+                if (averagingPeriod > 0) {
+                    throw new IllegalStateException("SWAOptimiser averaged no weights: averagingPeriod = " + averagingPeriod
+                            + " is out of range for a run of " + steps + " steps after swaStart = " + points.swaStart() + "; allowed: swaStart + "
+                            + "averagingPeriod <= " + steps + (countStartWeights ? "" : " (or countStartWeights = true)"));
+                }
                 throw new IllegalStateException("SWAOptimiser averaged no weights: swaStart = " + points.swaStart()
                         + " is out of range for a run of " + steps + " steps; allowed: swaStart < " + steps
                         + " with at least one cycle end after it (or swaStart <= " + steps + " with countStartWeights = true)");

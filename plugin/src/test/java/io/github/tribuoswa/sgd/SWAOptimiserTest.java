@@ -141,6 +141,11 @@ public class SWAOptimiserTest {
         e = assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class,
                 () -> SWAOptimiser.lawa(SGD.getSimpleSGD(1.0), new ConstantSchedule(0.1), 0, 10));
         assertTrue(e.getMessage().contains("latest = 0 is out of range"), e.getMessage());
+        // a period longer than the run (600 steps) leaves nothing to average
+        IllegalStateException none = assertThrows(IllegalStateException.class, () -> new LinearSGDTrainer(new LogMulticlass(),
+                SWAOptimiser.lawa(SGD.getSimpleSGD(1.0), new ConstantSchedule(0.1), 5, 601), 4, -1, 1, 7L).train(SyntheticData.classification(N, 1)));
+        assertTrue(none.getMessage().contains("averagingPeriod = 601 is out of range for a run of 600 steps after swaStart = 0; allowed: "
+                + "swaStart + averagingPeriod <= 600"), none.getMessage());
         SWAOptimiser ok = SWAOptimiser.lawa(SGD.getSimpleSGD(1.0), new ConstantSchedule(0.1), 3, 10);
         assertTrue(ok.toString().contains("latest=3") && ok.toString().contains("averagingPeriod=10"), ok.toString());
         assertEquals(ok.toString(), ok.copy().toString());
