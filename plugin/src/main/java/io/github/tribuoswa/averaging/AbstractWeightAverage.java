@@ -43,15 +43,6 @@ abstract class AbstractWeightAverage implements WeightAverage {
     }
 
     @Override
-    public void update(float[] weights) {
-        double[] widened = new double[weights.length];
-        for (int j = 0; j < weights.length; j++) {
-            widened[j] = weights[j];
-        }
-        update(widened);
-    }
-
-    @Override
     public void update(double[] weights) {
         checkLength(weights.length);
         int bad = Checks.firstNonFinite(weights);
@@ -116,7 +107,7 @@ abstract class AbstractWeightAverage implements WeightAverage {
         checkLength(length);
     }
 
-    private static IllegalArgumentException nonFinite(int index, double value) {
+    static IllegalArgumentException nonFinite(int index, double value) {
         return new IllegalArgumentException("weights[" + index + "] = " + value + " is not finite; the vector was not averaged in");
     }
 }

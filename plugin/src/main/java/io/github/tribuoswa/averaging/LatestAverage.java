@@ -36,22 +36,13 @@ public final class LatestAverage implements WeightAverage {
     }
 
     @Override
-    public void update(float[] weights) {
-        double[] widened = new double[weights.length];
-        for (int j = 0; j < weights.length; j++) {
-            widened[j] = weights[j];
-        }
-        update(widened);
-    }
-
-    @Override
     public void update(double[] weights) {
         if (weights.length != size) {
             throw new IllegalArgumentException("weights has length " + weights.length + ", the average has " + size);
         }
         int bad = Checks.firstNonFinite(weights);
         if (bad >= 0) {
-            throw new IllegalArgumentException("weights[" + bad + "] = " + weights[bad] + " is not finite; the vector was not averaged in");
+            throw AbstractWeightAverage.nonFinite(bad, weights[bad]);
         }
         int slot = (int) (updates % ring.length);
         if (ring[slot] == null) {

@@ -15,11 +15,17 @@ package io.github.tribuoswa.averaging;
 public interface WeightAverage {
 
     /**
-     * Adds a weight vector to the average.
+     * Adds a weight vector to the average, widened to double precision.
      * @param weights The weights, of length {@link #size()}.
      * @throws IllegalArgumentException if the length differs or a value is not finite.
      */
-    void update(float[] weights);
+    default void update(float[] weights) {
+        double[] widened = new double[weights.length];
+        for (int j = 0; j < weights.length; j++) {
+            widened[j] = weights[j];
+        }
+        update(widened);
+    }
 
     /**
      * Adds a weight vector to the average.
