@@ -136,6 +136,20 @@ public class ScheduleFreeOptimiserTest {
     }
 
     @Test
+    public void factorizationMachinesTrainScheduleFree() {
+        // an FM's parameters are a bias vector, a weight matrix and factor matrices: the flat recurrence covers them all
+        LearningRateSchedule schedule = new WSDSchedule(0.05, 600, 150, 0, WSDSchedule.Shape.SQRT);
+        Recorder r = new Recorder(new ScheduleFreeOptimiser(schedule, 0.9, 0));
+        MutableDataset<Label> data = SyntheticData.classification(150, 4);
+        org.tribuo.Model<Label> model = new org.tribuo.classification.sgd.fm.FMClassificationTrainer(new LogMulticlass(), r, 4, -1, 1, 1L, 3, 0.1)
+                .train(data);
+        double[] x = replay(r, schedule, 0.9, 0);
+        assertTrue(x.length > 3 * 5 + 3, "biases, weights and factors: " + x.length);
+        double accuracy = new LabelEvaluator().evaluate(model, data).accuracy();
+        assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+    }
+
+    @Test
     public void badInputIsRefusedNamingTheParameter() {
         com.oracle.labs.mlrg.olcut.config.PropertyException e = assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class,
                 () -> new ScheduleFreeOptimiser(new ConstantSchedule(0.1), 1.5, 0));
