@@ -1,6 +1,7 @@
 package io.github.tribuoswa.calibration;
 
 import com.google.protobuf.Any;
+import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.tribuoswa.Messages;
 import io.github.tribuoswa.SyntheticData;
 import io.github.tribuoswa.protos.TemperatureScaledModelProto;
@@ -12,6 +13,10 @@ import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+import org.tribuo.evaluation.CrossValidation;
+import org.tribuo.evaluation.DescriptiveStats;
+import org.tribuo.evaluation.EvaluationAggregator;
+import org.tribuo.evaluation.metrics.MetricID;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.protos.core.ModelProto;
 
@@ -159,6 +164,24 @@ public class CalibrationTest {
             assertEquals(scaledTest.get(0).getOutputScores().get("class0").getScore(),
                     back.predict(test.getExample(0)).getOutputScores().get("class0").getScore(), 1e-12);
         }
+    }
+
+    @Test
+    public void theEvaluatorWorksInTribuosCrossValidationAndAggregation() {
+        MutableDataset<Label> data = SyntheticData.classification(300, 5);
+        CrossValidation<Label, CalibrationEvaluation> cv = new CrossValidation<>(
+                new LogisticRegressionTrainer(), data, new CalibrationEvaluator(10), 3, 1L);
+        List<Pair<CalibrationEvaluation, Model<Label>>> folds = cv.evaluate();
+        assertEquals(3, folds.size());
+        Map<MetricID<Label>, DescriptiveStats> summary =
+                EvaluationAggregator.summarizeCrossValidation(folds);
+        double sum = 0;
+        for (Pair<CalibrationEvaluation, Model<Label>> f : folds) {
+            assertEquals(10, f.getA().calibration().reliability().size(), "the evaluator's 10 bins");
+            sum += f.getA().calibration().expectedCalibrationError();
+        }
+        assertEquals(sum / 3, summary.get(CalibrationEvaluation.metric(CalibrationEvaluation.ECE)).getMean(), 1e-12);
+        assertEquals(5, summary.size(), "nll, brier, ece, mce, accuracy");
     }
 
     @Test
