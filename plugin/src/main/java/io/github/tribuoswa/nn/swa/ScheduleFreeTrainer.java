@@ -10,6 +10,7 @@ import io.github.tribuoswa.nn.convert.OutputConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.ScheduleFreeSGD;
 import io.github.tribuoswa.nn.optim.ScheduleFreeSGDFactory;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.util.Checks;
 import org.tribuo.Output;
 
@@ -60,6 +61,24 @@ public final class ScheduleFreeTrainer<T extends Output<T>> extends NetworkTrain
         if (batchNormMode == BatchNormMode.AVERAGE_BUFFERS) {
             throw Checks.outOfRange(this, "batchNormMode", batchNormMode, "REFRESH or NONE (x has no averaged buffers)");
         }
+    }
+
+    /**
+     * The configured schedule, checked over the whole run before training: schedule-free SGD
+     * weighs step t by γ_t², so every step's rate must be finite and positive.
+     */
+    @Override
+    protected LearningRateSchedule runSchedule(int stepsPerEpoch) {
+        LearningRateSchedule s = super.runSchedule(stepsPerEpoch);
+        long steps = (long) epochs * stepsPerEpoch;
+        for (long t = 1; t <= steps; t++) {
+            double gamma = s.rate(t);
+            if (!(gamma > 0) || Double.isInfinite(gamma)) {
+                throw Checks.outOfRange(this, "schedule", s, "a schedule whose rate is a finite real > 0 at every step of the run (schedule-free "
+                        + "SGD weighs step t by its rate squared); step " + t + " of " + steps + " has rate " + gamma);
+            }
+        }
+        return s;
     }
 
     @Override

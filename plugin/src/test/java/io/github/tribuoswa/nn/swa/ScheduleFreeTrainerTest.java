@@ -17,7 +17,7 @@ import io.github.tribuoswa.nn.network.MLPFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
 import io.github.tribuoswa.nn.optim.ScheduleFreeSGD;
 import io.github.tribuoswa.nn.optim.ScheduleFreeSGDFactory;
-import io.github.tribuoswa.schedule.ConstantSchedule;
+import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.schedule.WSDSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +138,24 @@ public class ScheduleFreeTrainerTest {
         ScheduleFreeTrainer<?> xml = (ScheduleFreeTrainer<?>) new ConfigurationManager(Path.of("..", "configs", "djl-schedulefree.xml")
                 .toString()).lookup("trainer");
         assertTrue(xml.toString().contains("ScheduleFreeSGDFactory,weightDecay=5.0E-4,beta=0.9"), xml.toString());
-        assertTrue(new ConstantSchedule(0.1).rate(1) > 0);
+        // a user's schedule that reaches 0 at the run's last step (60 = 6 epochs of 10) is refused before training
+        LearningRateSchedule toZero = new LearningRateSchedule() {
+            @Override
+            public double rate(long iteration) {
+                return 0.05 * Math.max(0, 60 - iteration) / 60;
+            }
+
+            @Override
+            public boolean isCycleEnd(long iteration) {
+                return false;
+            }
+
+            @Override
+            public boolean isCycleMidpoint(long iteration) {
+                return false;
+            }
+        };
+        PropertyException zero = assertThrows(PropertyException.class, () -> sf(false, 0).schedule(toZero).build().train(SWAFGETrainerTest.DATA));
+        assertTrue(zero.getMessage().contains("step 60 of 60 has rate 0.0"), zero.getMessage());
     }
 }
