@@ -1,5 +1,6 @@
 package io.github.tribuoswa.examples;
 
+import io.github.tribuoswa.averaging.EmaDecay;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.nn.DJLTrainer;
 import io.github.tribuoswa.nn.convert.DenseConverter;
@@ -13,13 +14,21 @@ import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.MLPFactory;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
+import io.github.tribuoswa.nn.optim.ScheduleFreeSGDFactory;
+import io.github.tribuoswa.nn.swa.BatchNormMode;
 import io.github.tribuoswa.nn.swa.CycleUnit;
+import io.github.tribuoswa.nn.swa.EMATrainer;
 import io.github.tribuoswa.nn.swa.FGETrainer;
+import io.github.tribuoswa.nn.swa.LAWATrainer;
 import io.github.tribuoswa.nn.swa.SWAGTrainer;
 import io.github.tribuoswa.nn.swa.SWATrainer;
+import io.github.tribuoswa.nn.swa.ScheduleFreeTrainer;
 import io.github.tribuoswa.schedule.BaselineSchedule;
+import io.github.tribuoswa.schedule.ConstantSchedule;
+import io.github.tribuoswa.schedule.CosineSchedule;
 import io.github.tribuoswa.schedule.CyclicSchedule;
 import io.github.tribuoswa.schedule.TriangularSchedule;
+import io.github.tribuoswa.schedule.WSDSchedule;
 import org.tribuo.Output;
 import org.tribuo.classification.Label;
 import org.tribuo.math.optimisers.SGD;
@@ -36,6 +45,9 @@ import org.tribuo.math.optimisers.SGD;
  *   BatchNorm refresh of w_SWA.</li>
  *   <li>FGE: the same first {@code start} epochs, then triangular cycles between the SWA rate
  *   and {@code fgeRatio} of it, a snapshot at every cycle's mid-point.</li>
+ *   <li>The methods after SWA (issue 16): cosine decay and WSD over the run; an EMA of every
+ *   step along the baseline (δ = 0.9998, timm's warm-up); LAWA of the 5 latest epoch ends along
+ *   the constant α0; schedule-free SGD warmed up over one epoch to α0/(1 &minus; β).</li>
  * </ul>
  * @param network The network.
  * @param features The feature converter.
@@ -167,6 +179,71 @@ public record Recipes<T extends Output<T>>(NetworkFactory network, FeatureConver
                 .schedule(compressed(start, stepsPerEpoch)).phaseStart(start).phaseSchedule(new CyclicSchedule(swaLr, swaLr, cycleSteps))
                 .cycleUnit(CycleUnit.ITERATIONS).samples(samples).maxRank(maxRank).covariance(covariance).sampleSeed(seed)
                 .seed(seed).device(device).intraOpThreads(threads).standardise(standardise).build();
+    }
+
+    /**
+     * Cosine decay from α0 to 0 over the run.
+     * @param epochs The run's epochs.
+     * @param stepsPerEpoch Steps per epoch.
+     * @return The trainer.
+     */
+    public DJLTrainer<T> cosine(int epochs, int stepsPerEpoch) {
+        return DJLTrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(new CosineSchedule(lr, (long) epochs * stepsPerEpoch, 0, 0)).seed(seed).device(device).intraOpThreads(threads)
+                .standardise(standardise).build();
+    }
+
+    /**
+     * Warmup-stable-decay: one epoch of warm-up to α0, constant, the last 20 % a 1 &minus; √τ cool-down.
+     * @param epochs The run's epochs.
+     * @param stepsPerEpoch Steps per epoch.
+     * @return The trainer.
+     */
+    public DJLTrainer<T> wsd(int epochs, int stepsPerEpoch) {
+        return DJLTrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(new WSDSchedule(lr, (long) epochs * stepsPerEpoch, stepsPerEpoch, 0.2, WSDSchedule.Shape.SQRT)).seed(seed)
+                .device(device).intraOpThreads(threads).standardise(standardise).build();
+    }
+
+    /**
+     * An EMA of the weights after every step along SGD's baseline run: δ = 0.9998 with timm's
+     * warm-up (γ = 1, p = 3/4), BatchNorm buffers averaged.
+     * @param epochs The run's epochs.
+     * @param stepsPerEpoch Steps per epoch.
+     * @return The trainer.
+     */
+    public EMATrainer<T> ema(int epochs, int stepsPerEpoch) {
+        return EMATrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(new BaselineSchedule(lr, (long) epochs * stepsPerEpoch)).decay(new EmaDecay(0.9998, EmaDecay.Warmup.TIMM, 0, 1, 0.75))
+                .start(0).every(1).batchNormMode(BatchNormMode.AVERAGE_BUFFERS).seed(seed).device(device).intraOpThreads(threads)
+                .standardise(standardise).build();
+    }
+
+    /**
+     * LAWA along the constant rate α0: the uniform average of the {@code latest} latest
+     * end-of-epoch weights, BatchNorm refreshed.
+     * @param epochs The run's epochs.
+     * @param latest k.
+     * @return The trainer.
+     */
+    public LAWATrainer<T> lawa(int epochs, int latest) {
+        return LAWATrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch).optimiser(momentum())
+                .schedule(new ConstantSchedule(lr)).latest(latest).every(1, CycleUnit.EPOCHS).batchNormMode(BatchNormMode.REFRESH)
+                .seed(seed).device(device).intraOpThreads(threads).standardise(standardise).build();
+    }
+
+    /**
+     * Schedule-free SGD (β = 0.9, weight decay 5e-4 at y): one epoch of warm-up to α0/(1 &minus; β)
+     * (it has no momentum to amplify its steps), then constant; the model x, BatchNorm recomputed.
+     * @param epochs The run's epochs.
+     * @param stepsPerEpoch Steps per epoch.
+     * @return The trainer.
+     */
+    public ScheduleFreeTrainer<T> scheduleFree(int epochs, int stepsPerEpoch) {
+        return ScheduleFreeTrainer.builder(network, features, outputs).epochs(epochs).batchSize(batch)
+                .optimiser(new ScheduleFreeSGDFactory(0.9, 5e-4)).schedule(new WSDSchedule(lr / (1 - 0.9), (long) epochs * stepsPerEpoch,
+                        stepsPerEpoch, 0, WSDSchedule.Shape.SQRT)).seed(seed).device(device).intraOpThreads(threads).standardise(standardise)
+                .build();
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.github.tribuoswa.reproduction;
 
-import io.github.tribuoswa.averaging.EmaDecay;
 import io.github.tribuoswa.calibration.Calibration;
 import io.github.tribuoswa.data.FashionMnist;
 import io.github.tribuoswa.examples.Options;
@@ -13,18 +12,10 @@ import io.github.tribuoswa.nn.convert.ImageConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
 import io.github.tribuoswa.nn.network.NetworkFactory;
 import io.github.tribuoswa.nn.optim.SGDFactory;
-import io.github.tribuoswa.nn.optim.ScheduleFreeSGDFactory;
-import io.github.tribuoswa.nn.swa.BatchNormMode;
-import io.github.tribuoswa.nn.swa.CycleUnit;
-import io.github.tribuoswa.nn.swa.EMATrainer;
 import io.github.tribuoswa.nn.swa.FGETrainer;
-import io.github.tribuoswa.nn.swa.LAWATrainer;
 import io.github.tribuoswa.nn.swa.ModelSoup;
-import io.github.tribuoswa.nn.swa.ScheduleFreeTrainer;
 import io.github.tribuoswa.nn.swa.SoupTrainer;
 import io.github.tribuoswa.schedule.ConstantSchedule;
-import io.github.tribuoswa.schedule.CosineSchedule;
-import io.github.tribuoswa.schedule.WSDSchedule;
 import io.github.tribuoswa.storage.ModelFiles;
 import io.github.tribuoswa.util.AtomicFiles;
 import org.tribuo.Dataset;
@@ -204,34 +195,22 @@ public final class AveragingMethods {
     /** The trainer of a method, for a run of the setting's budget. */
     static NetworkTrainer<Label, ?> trainer(Setting s, long seed, String method) {
         int spe = s.stepsPerEpoch();
-        long budget = (long) s.epochs() * spe;
         Recipes<Label> recipes = Recipes.images(network(s), LR, SWA_LR, 0.1, BATCH, seed, s.threads(), "cpu");
-        ImageConverter images = new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE);
         switch (method) {
             case "SGD":
                 return recipes.sgd(s.epochs(), spe);
             case "COSINE":
-                return DJLTrainer.builder(network(s), images, new LabelConverter()).epochs(s.epochs()).batchSize(BATCH).optimiser(momentum())
-                        .schedule(new CosineSchedule(LR, budget, 0, 0)).seed(seed).device("cpu").intraOpThreads(s.threads()).build();
+                return recipes.cosine(s.epochs(), spe);
             case "WSD":
-                return DJLTrainer.builder(network(s), images, new LabelConverter()).epochs(s.epochs()).batchSize(BATCH).optimiser(momentum())
-                        .schedule(new WSDSchedule(LR, budget, spe, 0.2, WSDSchedule.Shape.SQRT)).seed(seed).device("cpu")
-                        .intraOpThreads(s.threads()).build();
+                return recipes.wsd(s.epochs(), spe);
             case "SWA":
                 return recipes.swa(s.epochs(), (int) Math.round(0.75 * s.epochs()), spe, spe);
             case "EMA":
-                return EMATrainer.builder(network(s), images, new LabelConverter()).epochs(s.epochs()).batchSize(BATCH).optimiser(momentum())
-                        .schedule(new io.github.tribuoswa.schedule.BaselineSchedule(LR, budget))
-                        .decay(new EmaDecay(0.9998, EmaDecay.Warmup.TIMM, 0, 1, 0.75)).start(0).every(1)
-                        .batchNormMode(BatchNormMode.AVERAGE_BUFFERS).seed(seed).device("cpu").intraOpThreads(s.threads()).build();
+                return recipes.ema(s.epochs(), spe);
             case "LAWA":
-                return LAWATrainer.builder(network(s), images, new LabelConverter()).epochs(s.epochs()).batchSize(BATCH).optimiser(momentum())
-                        .schedule(new ConstantSchedule(LR)).latest(5).every(1, CycleUnit.EPOCHS).batchNormMode(BatchNormMode.REFRESH)
-                        .seed(seed).device("cpu").intraOpThreads(s.threads()).build();
+                return recipes.lawa(s.epochs(), 5);
             case "SCHEDULE-FREE":
-                return ScheduleFreeTrainer.builder(network(s), images, new LabelConverter()).epochs(s.epochs()).batchSize(BATCH)
-                        .optimiser(new ScheduleFreeSGDFactory(0.9, 5e-4)).schedule(new WSDSchedule(LR / (1 - 0.9), budget, spe, 0,
-                                WSDSchedule.Shape.SQRT)).seed(seed).device("cpu").intraOpThreads(s.threads()).build();
+                return recipes.scheduleFree(s.epochs(), spe);
             default:
                 throw new IllegalArgumentException("method = " + method + "; allowed: " + String.join(", ", METHODS));
         }
