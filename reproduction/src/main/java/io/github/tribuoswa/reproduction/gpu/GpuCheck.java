@@ -12,6 +12,7 @@ import io.github.tribuoswa.nn.NetworkTrainer;
 import io.github.tribuoswa.nn.core.CollectionEvent;
 import io.github.tribuoswa.nn.core.CollectionListener;
 import io.github.tribuoswa.nn.core.Engines;
+import io.github.tribuoswa.nn.core.SwagPosterior;
 import io.github.tribuoswa.protos.CheckpointProto;
 import io.github.tribuoswa.reproduction.bench.TrainingThroughput;
 import org.tribuo.Model;
@@ -28,9 +29,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The GPU check: on a machine with a CUDA GPU, trains SGD, SWA and FGE for a pre-activation
- * ResNet on Fashion-MNIST on the CPU and on the GPU with the same seed and checks that they
- * agree (test accuracy within 0.5 points, the same number of averages and snapshots); kills an
+ * The GPU check: on a machine with a CUDA GPU, trains SGD, SWA, FGE, SWAG (10 samples), EMA,
+ * LAWA and schedule-free SGD ({@code --methods}; each keeps its averages, snapshots, moments or
+ * copies on the network's device) for a pre-activation ResNet on Fashion-MNIST on the CPU and
+ * on the GPU with the same seed and checks that they agree (test accuracy within 0.5 points,
+ * the same number of averages, snapshots or copies, and of networks in the model); kills an
  * SWA run on the GPU with SIGKILL once it has written a checkpoint in the SWA phase, resumes it
  * and checks it ends within 0.5 points of the undisturbed GPU run (and says whether the weights
  * are bit-identical: GPU kernels need not be deterministic); then measures training samples/s
@@ -42,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * {@code --device cpu} is a dry run of the whole check with both sides on the CPU.
  * <pre>
  * usage: GpuCheck [--train embedded|full|DIR] [--test embedded|full|DIR] [--network preresnet8] [--epochs 6]
- *                 [--threads 2] [--device gpu] [--throughput-runs 3]
+ *                 [--threads 2] [--device gpu] [--throughput-runs 3] [--methods sgd,swa,fge,swag,ema,lawa,schedulefree]
  * </pre>
  */
 public final class GpuCheck {
@@ -67,13 +70,23 @@ public final class GpuCheck {
     /** What one run gave. */
     private record Run(String method, String device, double accuracy, long collections, int networks, double seconds) {}
 
+    /**
+     * The methods checked, each with its state on the device: SWA's and EMA's averages, FGE's
+     * snapshots, SWAG's moments and samples, LAWA's ring, schedule-free's z and x.
+     */
+    static final List<String> METHODS = List.of("sgd", "swa", "fge", "swag", "ema", "lawa", "schedulefree");
+
     private static NetworkTrainer<Label, ?> trainer(String method, Recipes<Label> recipes, int epochs, int spe) {
         int start = Math.max(1, (int) Math.round(0.75 * epochs));
         NetworkTrainer<Label, ?> t = switch (method) {
             case "sgd" -> recipes.sgd(epochs, spe);
             case "swa" -> recipes.swa(epochs, start, spe, spe);
             case "fge" -> recipes.fge(epochs, start, spe, Recipes.evenSteps(spe, 0.5));
-            default -> throw new IllegalArgumentException("method = " + method + "; allowed: sgd, swa, fge");
+            case "swag" -> recipes.swag(epochs, start, spe, spe, 10, 20, SwagPosterior.Covariance.LOW_RANK);
+            case "ema" -> recipes.ema(epochs, spe);
+            case "lawa" -> recipes.lawa(epochs, 3);
+            case "schedulefree" -> recipes.scheduleFree(epochs, spe);
+            default -> throw new IllegalArgumentException("method = " + method + "; allowed: " + String.join(", ", METHODS));
         };
         t.setProgressBar(false);
         return t;
@@ -115,8 +128,8 @@ public final class GpuCheck {
      */
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args, "GpuCheck [--train embedded|full|DIR] [--test embedded|full|DIR] [--network preresnet8] [--epochs 6] "
-                + "[--threads 2] [--device gpu] [--throughput-runs 3]", "train", "test", "network", "epochs", "threads", "device",
-                "throughput-runs", "child", "checkpoints");
+                + "[--threads 2] [--device gpu] [--throughput-runs 3] [--methods " + String.join(",", METHODS) + "]", "train", "test", "network",
+                "epochs", "threads", "device", "throughput-runs", "child", "checkpoints", "methods");
         String device = o.get("device", "gpu");
         int gpus = Engines.pytorch().getGpuCount();
         boolean dryRun = device.trim().equalsIgnoreCase("cpu");
@@ -151,7 +164,18 @@ public final class GpuCheck {
         List<String> failures = new ArrayList<>();
         List<Run> runs = new ArrayList<>();
         Run gpuSwa = null;
-        for (String method : List.of("sgd", "swa", "fge")) {
+        List<String> methods = List.of(o.get("methods", String.join(",", METHODS)).split(","));
+        for (String method : methods) {
+            if (!METHODS.contains(method)) {
+                throw new IllegalArgumentException("--methods = " + String.join(",", methods) + " is out of range; allowed: a list of "
+                        + String.join(", ", METHODS));
+            }
+        }
+        if (!methods.contains("swa")) {
+            throw new IllegalArgumentException("--methods = " + String.join(",", methods) + " is out of range; allowed: a list that includes "
+                    + "swa (the kill-and-resume check resumes an SWA run)");
+        }
+        for (String method : methods) {
             Run cpu = run(method, Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, "cpu"), epochs, train, test);
             Run gpu = run(method, Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, 1L, threads, device), epochs, train, test);
             runs.add(cpu);
