@@ -98,12 +98,12 @@ public final class LandscapeEvaluator implements AutoCloseable {
     /**
      * The trainable weights of a model of the same architecture.
      * @param model The model: of this evaluator's network, features, classes and standardisation
-     *              ({@link Domains#difference(DJLModel, DJLModel)}).
+     *              ({@link Domains#difference(String, DJLModel, String, DJLModel)}).
      * @return Its trainable weights.
      * @throws IllegalArgumentException if its weights do not mean what the evaluator's model's mean.
      */
     public float[] weightsOf(DJLModel<Label> model) {
-        Domains.difference(model, architecture).ifPresent(d -> {
+        Domains.difference("model " + model.getName(), model, "the evaluator's model " + architecture.getName(), architecture).ifPresent(d -> {
             throw new IllegalArgumentException("model " + model.getName() + " differs from the evaluator's model " + architecture.getName() + " ("
                     + d + "); allowed: models of one network, features, classes and standardisation");
         });

@@ -151,7 +151,7 @@ public class LandscapeTest {
         try (LandscapeEvaluator evaluator = new LandscapeEvaluator(model, train, test, 0, 0, 1L, 64)) {
             assertEquals(evaluator.dimension(), evaluator.weightsOf(otherSeed).length, "another run on the same data: accepted");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluator.weightsOf(otherData));
-            assertTrue(e.getMessage().contains("another standardisation of the inputs"), e.getMessage());
+            assertTrue(e.getMessage().contains("standardises its inputs unlike the evaluator's model"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> evaluator.weightsOf(wider));
             assertTrue(e.getMessage().contains("(network MLPFactory(hiddenSizes=[11]"), e.getMessage());
         }

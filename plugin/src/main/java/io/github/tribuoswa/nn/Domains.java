@@ -22,33 +22,37 @@ public final class Domains {
 
     /**
      * How two numberings of features and outputs differ, if they do.
+     * @param name What the first domains belong to, for the message ("the training data").
      * @param features The first feature domain.
      * @param outputs The first output domain.
+     * @param otherName What the second domains belong to.
      * @param otherFeatures The second feature domain.
      * @param otherOutputs The second output domain.
      * @return Empty if every feature id and output id names the same feature and output in both;
-     *     else the first difference, in words ("feature 3 is 'x' here, 'y' there").
+     *     else the first difference, in words ("feature 3 is 'x' in NAME, 'y' in OTHER").
      */
-    public static Optional<String> difference(ImmutableFeatureMap features, ImmutableOutputInfo<?> outputs,
+    public static Optional<String> difference(String name, ImmutableFeatureMap features, ImmutableOutputInfo<?> outputs, String otherName,
                                               ImmutableFeatureMap otherFeatures, ImmutableOutputInfo<?> otherOutputs) {
+        String where = " in " + name + ", ";
+        String there = " in " + otherName;
         if (features.size() != otherFeatures.size()) {
-            return Optional.of(features.size() + " features here, " + otherFeatures.size() + " there");
+            return Optional.of(features.size() + " features" + where + otherFeatures.size() + there);
         }
         for (int id = 0; id < features.size(); id++) {
             String a = features.get(id).getName();
             String b = otherFeatures.get(id).getName();
             if (!a.equals(b)) {
-                return Optional.of("feature " + id + " is '" + a + "' here, '" + b + "' there");
+                return Optional.of("feature " + id + " is '" + a + "'" + where + "'" + b + "'" + there);
             }
         }
         if (outputs.size() != otherOutputs.size()) {
-            return Optional.of(outputs.size() + " outputs here, " + otherOutputs.size() + " there");
+            return Optional.of(outputs.size() + " outputs" + where + otherOutputs.size() + there);
         }
         for (int id = 0; id < outputs.size(); id++) {
             String a = name(outputs.getOutput(id));
             String b = name(otherOutputs.getOutput(id));
             if (!a.equals(b)) {
-                return Optional.of("output " + id + " is '" + a + "' here, '" + b + "' there");
+                return Optional.of("output " + id + " is '" + a + "'" + where + "'" + b + "'" + there);
             }
         }
         return Optional.empty();
@@ -56,30 +60,32 @@ public final class Domains {
 
     /**
      * How two networks' weights differ in meaning, if they do: another network or input shape,
-     * another numbering of features or outputs ({@link #difference(ImmutableFeatureMap,
-     * ImmutableOutputInfo, ImmutableFeatureMap, ImmutableOutputInfo)}), or another
+     * another numbering of features or outputs ({@link #difference(String, ImmutableFeatureMap,
+     * ImmutableOutputInfo, String, ImmutableFeatureMap, ImmutableOutputInfo)}), or another
      * standardisation of the inputs or targets (fitted on other data).
+     * @param name What the first model is, for the message ("ingredient 1").
      * @param model The first model.
+     * @param otherName What the second model is.
      * @param other The second model.
      * @return Empty if a weight of one means what the same weight of the other means; else the
      *     first difference, in words.
      */
-    public static Optional<String> difference(DJLModel<?> model, DJLModel<?> other) {
+    public static Optional<String> difference(String name, DJLModel<?> model, String otherName, DJLModel<?> other) {
         if (!model.network().toString().equals(other.network().toString()) || !model.inputShape().equals(other.inputShape())
                 || model.weights().getValues().size() != other.weights().getValues().size()) {
-            return Optional.of("network " + model.network() + " of input " + model.inputShape() + " here, " + other.network() + " of input "
-                    + other.inputShape() + " there");
+            return Optional.of("network " + model.network() + " of input " + model.inputShape() + " in " + name + ", " + other.network()
+                    + " of input " + other.inputShape() + " in " + otherName);
         }
-        Optional<String> numbering = difference(model.getFeatureIDMap(), model.getOutputIDInfo(), other.getFeatureIDMap(),
+        Optional<String> numbering = difference(name, model.getFeatureIDMap(), model.getOutputIDInfo(), otherName, other.getFeatureIDMap(),
                 other.getOutputIDInfo());
         if (numbering.isPresent()) {
             return numbering;
         }
         if (!same(model.standardiser(), other.standardiser())) {
-            return Optional.of("another standardisation of the inputs (fitted on other data)");
+            return Optional.of(name + " standardises its inputs unlike " + otherName + " (fitted on other data)");
         }
         if (!same(model.targetStandardiser(), other.targetStandardiser())) {
-            return Optional.of("another standardisation of the targets (fitted on other data)");
+            return Optional.of(name + " standardises its targets unlike " + otherName + " (fitted on other data)");
         }
         return Optional.empty();
     }

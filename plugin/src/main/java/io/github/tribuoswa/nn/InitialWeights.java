@@ -54,10 +54,11 @@ final class InitialWeights {
             throw new IllegalArgumentException("initialModel = " + path + ": " + e.getMessage(), e);
         }
         try (DJLModel<?> saved = model) {
-            Domains.difference(data.getFeatureIDMap(), data.getOutputIDInfo(), saved.getFeatureIDMap(), saved.getOutputIDInfo()).ifPresent(d -> {
-                throw new IllegalArgumentException("initialModel = " + path + " numbers its inputs or outputs unlike the training data ("
-                        + d + "); allowed: a model trained on data of the same features and outputs");
-            });
+            Domains.difference("the training data", data.getFeatureIDMap(), data.getOutputIDInfo(), "initialModel", saved.getFeatureIDMap(),
+                    saved.getOutputIDInfo()).ifPresent(d -> {
+                        throw new IllegalArgumentException("initialModel = " + path + " numbers its inputs or outputs unlike the training data ("
+                                + d + "); allowed: a model trained on data of the same features and outputs");
+                    });
             NetworkWeights.write(block, NetworkWeights.Selection.ALL, WeightsCodec.decode(saved.weights(), block));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("initialModel = " + path + " does not fit the configured network: " + e.getMessage(), e);

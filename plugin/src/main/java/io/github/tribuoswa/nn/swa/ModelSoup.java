@@ -126,7 +126,7 @@ public final class ModelSoup {
         DJLModel<T> first = ingredients.get(0);
         for (int i = 1; i < ingredients.size(); i++) {
             int position = i;
-            Domains.difference(ingredients.get(i), first).ifPresent(d -> {
+            Domains.difference("ingredient " + i, ingredients.get(i), "ingredient 0", first).ifPresent(d -> {
                 throw new IllegalArgumentException("ingredient " + position + " differs from ingredient 0 (" + d + "); allowed: models of one"
                         + " network whose weights mean the same: the same features and outputs in the same order, the same standardisation");
             });

@@ -204,7 +204,7 @@ public class ModelSoupTest {
         DJLModel<Label> b = members(standardised.train(shifted)).get(0);
         assertEquals(2, ModelSoup.uniform(a.subList(0, 2), SWAFGETrainerTest.DATA, 32, null).kept().size(), "one run's snapshots mix");
         mixed = assertThrows(IllegalArgumentException.class, () -> ModelSoup.uniform(List.of(a.get(0), b), SWAFGETrainerTest.DATA, 32, null));
-        assertTrue(mixed.getMessage().contains("ingredient 1 differs from ingredient 0 (another standardisation of the inputs"), mixed.getMessage());
+        assertTrue(mixed.getMessage().contains("ingredient 1 differs from ingredient 0 (ingredient 1 standardises its inputs unlike ingredient 0"), mixed.getMessage());
         // different data of the same features, not standardised: they mix
         DJLModel<Label> plain = members(fge(false).train(shifted)).get(0);
         assertEquals(List.of(0, 1), ModelSoup.uniform(List.of(one, plain), SWAFGETrainerTest.DATA, 32, null).kept());
@@ -217,7 +217,7 @@ public class ModelSoupTest {
         }
         DJLModel<Label> foreign = members(fge(false).train(otherFeatures)).get(0);
         mixed = assertThrows(IllegalArgumentException.class, () -> ModelSoup.uniform(List.of(one, foreign), SWAFGETrainerTest.DATA, 32, null));
-        assertTrue(mixed.getMessage().contains("ingredient 1 differs from ingredient 0 (feature 0 is 'other-f0' here, 'f0' there)"), mixed.getMessage());
+        assertTrue(mixed.getMessage().contains("ingredient 1 differs from ingredient 0 (feature 0 is 'other-f0' in ingredient 1, 'f0' in ingredient 0)"), mixed.getMessage());
         SoupTrainer<?> xml = (SoupTrainer<?>) new ConfigurationManager(Path.of("..", "configs", "djl-soup.xml").toString()).lookup("trainer");
         assertTrue(xml.toString().contains("recipe=GREEDY"), xml.toString());
     }

@@ -248,7 +248,7 @@ public class SWAFGETrainerTest {
             }
             e = assertThrows(IllegalArgumentException.class, () -> trainer.train(other));
             assertTrue(e.getMessage().contains("initialModel = " + file + " numbers its inputs or outputs unlike the training data ("
-                    + (change.equals("features") ? "feature 0 is 'g-f0' here, 'f0' there" : "output ")), e.getMessage());
+                    + (change.equals("features") ? "feature 0 is 'g-f0' in the training data, 'f0' in initialModel" : "output ")), e.getMessage());
         }
     }
 
