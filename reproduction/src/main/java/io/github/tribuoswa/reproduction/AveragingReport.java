@@ -77,14 +77,20 @@ public final class AveragingReport {
         StringBuilder md = new StringBuilder("<!-- averaging:start -->\n## After SWA: EMA, LAWA, WSD, schedule-free SGD, soups (issue 16)\n\n");
         md.append("Made by `").append(command).append("` from `").append(curves).append("` and `").append(soups).append("`: ").append(network)
                 .append(" on full Fashion-MNIST (the last 5,000 training images held out for the greedy soups), ").append(epochs)
-                .append(" epochs for every method, mean ± sample std over seeds; the recipes are in `reproduction.AveragingMethods`. ")
+                .append(" epochs for every method, mean ± sample std over seeds; the recipes are `examples.Recipes`' ")
+                .append("(as `reproduction.AveragingMethods` picks them). ")
                 .append("\"Epochs to SGD\": the first epoch whose model reaches the same seed's SGD baseline's final test accuracy ")
                 .append("(the seeds that reach it, of all).\n\n");
         if (!runs.isEmpty()) {
             Files.createDirectories(figure.toAbsolutePath().getParent());
-            XYChart chart = new XYChartBuilder().width(900).height(600).title("Fashion-MNIST, " + network + ": test accuracy of the model each "
-                    + "method returns after every epoch (mean over seeds)").xAxisTitle("epoch").yAxisTitle("test accuracy (%)").build();
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+            int seeds = runs.values().stream().mapToInt(Map::size).max().orElse(0);
+            String of = " after every epoch (mean of " + seeds + (seeds == 1 ? " seed)" : " seeds)");
+            XYChart chart = new XYChartBuilder().width(900).height(600).title("Fashion-MNIST, " + network + ": test accuracy" + of)
+                    .xAxisTitle("epoch").yAxisTitle("test accuracy (%)").build();
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+            XYChart nllChart = new XYChartBuilder().width(900).height(600).title("Fashion-MNIST, " + network + ": test NLL" + of)
+                    .xAxisTitle("epoch").yAxisTitle("test NLL (nats)").build();
+            nllChart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
             md.append("| method | seeds | test accuracy (%) | NLL | ECE (%) | epochs (steps) to SGD's final accuracy |\n|---|---|---|---|---|---|\n");
             Map<String, TreeMap<Integer, double[]>> sgd = runs.getOrDefault("SGD", Map.of());
             for (Map.Entry<String, Map<String, TreeMap<Integer, double[]>>> m : runs.entrySet()) {
@@ -93,7 +99,7 @@ public final class AveragingReport {
                 List<Double> ece = new ArrayList<>();
                 List<Double> reach = new ArrayList<>();
                 List<Double> reachSteps = new ArrayList<>();
-                TreeMap<Integer, List<Double>> byEpoch = new TreeMap<>();
+                TreeMap<Integer, List<double[]>> byEpoch = new TreeMap<>();
                 for (Map.Entry<String, TreeMap<Integer, double[]>> seed : m.getValue().entrySet()) {
                     double[] last = seed.getValue().lastEntry().getValue();
                     acc.add(last[0]);
@@ -107,18 +113,24 @@ public final class AveragingReport {
                             reachSteps.add(e.getValue()[3]);
                         });
                     }
-                    seed.getValue().forEach((e, v) -> byEpoch.computeIfAbsent(e, k -> new ArrayList<>()).add(v[0]));
+                    seed.getValue().forEach((e, v) -> byEpoch.computeIfAbsent(e, k -> new ArrayList<>()).add(v));
                 }
                 md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s (%s steps; %d of %d) |%n", m.getKey(), acc.size(),
                         cell(acc, 100, 2), cell(nll, 1, 4), cell(ece, 100, 2), cell(reach, 1, 1), cell(reachSteps, 1, 0), reach.size(), acc.size()));
                 double[] x = byEpoch.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
-                double[] y = byEpoch.values().stream().mapToDouble(v -> 100 * v.stream().mapToDouble(Double::doubleValue).average().orElse(0))
-                        .toArray();
+                double[] y = byEpoch.values().stream().mapToDouble(v -> 100 * v.stream().mapToDouble(r -> r[0]).average().orElse(0)).toArray();
+                double[] loss = byEpoch.values().stream().mapToDouble(v -> v.stream().mapToDouble(r -> r[1]).average().orElse(0)).toArray();
                 chart.addSeries(m.getKey(), x, y).setMarker(SeriesMarkers.NONE);
+                nllChart.addSeries(m.getKey(), x, loss).setMarker(SeriesMarkers.NONE);
             }
-            BitmapEncoder.saveBitmap(chart, figure.toString(), BitmapEncoder.BitmapFormat.PNG);
-            VectorGraphicsEncoder.saveVectorGraphic(chart, figure.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            md.append("\n![curves](").append(Path.of("docs").toAbsolutePath().relativize(figure.toAbsolutePath())).append(".png)\n\n");
+            Path nllFigure = figure.resolveSibling(figure.getFileName() + "-nll");
+            for (Map.Entry<XYChart, Path> c : Map.of(chart, figure, nllChart, nllFigure).entrySet()) {
+                BitmapEncoder.saveBitmap(c.getKey(), c.getValue().toString(), BitmapEncoder.BitmapFormat.PNG);
+                VectorGraphicsEncoder.saveVectorGraphic(c.getKey(), c.getValue().toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            }
+            Path docs = Path.of("docs").toAbsolutePath();
+            md.append("\n![test accuracy after every epoch](").append(docs.relativize(figure.toAbsolutePath())).append(".png)\n")
+                    .append("![test NLL after every epoch](").append(docs.relativize(nllFigure.toAbsolutePath())).append(".png)\n\n");
         }
         Map<String, Map<String, List<double[]>>> soup = new LinkedHashMap<>();
         for (String line : readRows(soups)) {

@@ -52,6 +52,7 @@ public class AveragingMethodsTest {
                 "SGD reaches its own final accuracy at its last epoch:\n" + md);
         assertTrue(md.contains("| FGE snapshots | GREEDY_SOUP | 1 |") && md.contains("| 4 runs from one pre-trained point | ENSEMBLE | 1 | 4.0 |"), md);
         assertTrue(Files.size(tmp.resolve("fig").resolve("curves.png")) > 0 && Files.size(tmp.resolve("fig").resolve("curves.svg")) > 0);
+        assertTrue(Files.size(tmp.resolve("fig").resolve("curves-nll.png")) > 0 && md.contains("curves-nll.png"), "the NLL curves too");
         AveragingMethods.run(args);
         assertEquals(rows, Files.readAllLines(out, StandardCharsets.UTF_8), "a second run finds every curve done");
         assertEquals(s, Files.readAllLines(soups, StandardCharsets.UTF_8));
