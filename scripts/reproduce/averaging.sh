@@ -3,7 +3,8 @@
 # cosine, WSD, SWA, EMA with warm-up, LAWA and schedule-free SGD at one budget, the test accuracy of
 # the model each returns after every epoch, and soups of FGE snapshots and of 4 fine-tuning runs
 # against their ensembles and best members; then the "averaging" section of docs/results.md and the
-# curves' plot (docs/figures/averaging/curves.{png,svg}) by io.github.tribuoswa.reproduction.AveragingReport.
+# plots of the accuracy and NLL curves (docs/figures/averaging/curves{,-nll}.{png,svg}) by
+# io.github.tribuoswa.reproduction.AveragingReport.
 # One intra-op thread; resumable: runs already in docs/results/{averaging,soups}-djl.csv are kept
 # and a run killed part-way resumes from its last checkpoint in RUN_DIR/tribuo-swa-averaging (every epoch;
 # its curve rows so far beside it), bit for bit. The harness runs from a private copy of the classes in
