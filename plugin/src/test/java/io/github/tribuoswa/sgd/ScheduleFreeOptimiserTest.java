@@ -1,6 +1,7 @@
 package io.github.tribuoswa.sgd;
 
 import io.github.tribuoswa.SyntheticData;
+import io.github.tribuoswa.TestSchedules;
 import io.github.tribuoswa.schedule.ConstantSchedule;
 import io.github.tribuoswa.schedule.LearningRateSchedule;
 import io.github.tribuoswa.schedule.WSDSchedule;
@@ -157,27 +158,7 @@ public class ScheduleFreeOptimiserTest {
         e = assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class, () -> new ScheduleFreeOptimiser(new ConstantSchedule(0.1), 0.9, -1));
         assertTrue(e.getMessage().contains("weightDecay = -1.0 is out of range"), e.getMessage());
         // a user's schedule that reaches 0 at step 100, which schedule-free SGD cannot weigh
-        LearningRateSchedule linearToZero = new LearningRateSchedule() {
-            @Override
-            public double rate(long iteration) {
-                return 0.1 * Math.max(0, 100 - iteration) / 100;
-            }
-
-            @Override
-            public boolean isCycleEnd(long iteration) {
-                return false;
-            }
-
-            @Override
-            public boolean isCycleMidpoint(long iteration) {
-                return false;
-            }
-
-            @Override
-            public String toString() {
-                return "linearToZero";
-            }
-        };
+        LearningRateSchedule linearToZero = TestSchedules.linearToZero(0.1, 100);
         ScheduleFreeOptimiser toZero = new ScheduleFreeOptimiser(linearToZero, 0.9, 0);
         IllegalStateException s = assertThrows(IllegalStateException.class,
                 () -> new LinearSGDTrainer(new LogMulticlass(), toZero, 4, -1, 1, 7L).train(SyntheticData.classification(150, 1)));

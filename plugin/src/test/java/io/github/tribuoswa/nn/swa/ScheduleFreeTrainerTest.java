@@ -6,6 +6,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.tribuoswa.TestSchedules;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
@@ -139,22 +140,7 @@ public class ScheduleFreeTrainerTest {
                 .toString()).lookup("trainer");
         assertTrue(xml.toString().contains("ScheduleFreeSGDFactory,weightDecay=5.0E-4,beta=0.9"), xml.toString());
         // a user's schedule that reaches 0 at the run's last step (60 = 6 epochs of 10) is refused before training
-        LearningRateSchedule toZero = new LearningRateSchedule() {
-            @Override
-            public double rate(long iteration) {
-                return 0.05 * Math.max(0, 60 - iteration) / 60;
-            }
-
-            @Override
-            public boolean isCycleEnd(long iteration) {
-                return false;
-            }
-
-            @Override
-            public boolean isCycleMidpoint(long iteration) {
-                return false;
-            }
-        };
+        LearningRateSchedule toZero = TestSchedules.linearToZero(0.05, 60);
         PropertyException zero = assertThrows(PropertyException.class, () -> sf(false, 0).schedule(toZero).build().train(SWAFGETrainerTest.DATA));
         assertTrue(zero.getMessage().contains("step 60 of 60 has rate 0.0"), zero.getMessage());
     }
