@@ -281,14 +281,17 @@ public final class AveragingMethods {
         } else {
             // one pre-trained point (the compressed baseline over 75 % of the budget), then 4 fine-tuning runs from it
             Path pretrained = s.work().resolve("pretrained-" + s.network() + "-" + seed + "-" + s.epochs() + ".tribuo");
+            Path preRun = runDirectory(s, seed, "soup-RUNS-pretrain");
             if (!Files.exists(pretrained)) {
                 DJLTrainer<Label> pre = DJLTrainer.builder(network(s), new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE),
                         new LabelConverter()).epochs(start).batchSize(BATCH).optimiser(momentum())
                         .schedule(new io.github.tribuoswa.schedule.BaselineSchedule(LR, (long) start * spe, SWA_LR / LR)).seed(seed)
                         .device("cpu").intraOpThreads(s.threads()).build();
                 pre.setProgressBar(false);
+                pre.setCheckpointDirectory(preRun.toString());   // 75 % of the budget: a kill resumes it too
                 ModelFiles.save(pre.train(s.train()), pretrained);
             }
+            RunDirectories.remove(preRun);   // also after a kill between the save and this line
             List<Model<Label>> runs = new ArrayList<>();
             for (int r = 1; r <= 4; r++) {
                 DJLTrainer<Label> fine = DJLTrainer.builder(network(s), new ImageConverter(1, FashionMnist.SIDE, FashionMnist.SIDE),
