@@ -15,9 +15,12 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.SplittableRandom;
 
 /**
@@ -31,7 +34,9 @@ import java.util.SplittableRandom;
  * after step i &minus; 1, as it would in a DJL user's own loop.
  * <p>
  * Each batch's arrays live in a sub-manager of the trainer's manager that is closed after the
- * step, so native memory stays flat however long the run.
+ * step, so native memory stays flat however long the run. As in DJL's datasets, a batch's
+ * {@link Batch#getIndices()} are the rows of the training data it holds (in the order of
+ * {@link #order}), as {@code Long}s.
  */
 public final class TrainingLoop {
 
@@ -234,6 +239,30 @@ public final class TrainingLoop {
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, stepData));
     }
 
+    /** The rows of one batch, a view of part of the epoch's order (DJL's datasets give {@code Long} indices). */
+    private static final class Rows extends AbstractList<Long> implements RandomAccess {
+        private final int[] order;
+        private final int start;
+        private final int size;
+
+        Rows(int[] order, int start, int size) {
+            this.order = order;
+            this.start = start;
+            this.size = size;
+        }
+
+        @Override
+        public Long get(int i) {
+            Objects.checkIndex(i, size);
+            return (long) order[start + i];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+    }
+
     private static void fit(Trainer trainer, Runnable update, DenseData data, long startStep, int epochs, int batchSize, boolean shuffle,
                             long runSeed) {
         int n = data.size();
@@ -255,7 +284,7 @@ public final class TrainingLoop {
                 NDArray x = xs.gather(batchManager, data.features(), order, start, b, DenseBatches.batchShape(data.exampleShape(), b));
                 NDArray y = ys.gather(batchManager, data.targets(), order, start, b, labelShape);
                 try (Batch batch = new Batch(batchManager, new NDList(x), new NDList(y), b,
-                        Batchifier.STACK, Batchifier.STACK, s, steps)) {
+                        Batchifier.STACK, Batchifier.STACK, s, steps, new Rows(order, start, b))) {
                     trainBatch(trainer, batch);
                     update.run();
                 }

@@ -8,15 +8,25 @@ import io.github.tribuoswa.nn.convert.RegressorConverter;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.MLPFactory;
 import io.github.tribuoswa.schedule.ConstantSchedule;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import org.junit.jupiter.api.Test;
+import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.regression.Regressor;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * An epoch's batches: ⌈n / b⌉ of b examples and a shorter last one, except that a last batch of
- * one example joins the one before (BatchNorm cannot train on one example).
+ * one example joins the one before (BatchNorm cannot train on one example); each batch names
+ * the rows it holds.
  */
 public class BatchingTest {
 
@@ -38,6 +48,46 @@ public class BatchingTest {
             total += TrainingLoop.batchRows(s, 353, 32);
         }
         assertEquals(353, total, "every example once");
+    }
+
+    @Test
+    public void eachBatchNamesTheRowsItHolds() {
+        MutableDataset<Regressor> data = SyntheticData.regression(65, 3); // batches of 32 and 33
+        List<Example<Regressor>> list = new ArrayList<>();
+        data.forEach(list::add);
+        FloatRows features = DenseData.of(list, new DenseConverter(), new RegressorConverter(), data.getFeatureIDMap(), data.getOutputIDInfo())
+                .features();
+        List<List<Long>> epochs = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
+        DJLTrainer<Regressor> t = DJLTrainer.builder(new MLPFactory(new int[]{8}, Activation.RELU, 0, false), new DenseConverter(),
+                new RegressorConverter()).epochs(2).batchSize(32).schedule(new ConstantSchedule(0.01)).seed(1L).device("cpu")
+                .intraOpThreads(1).build();
+        t.setProgressBar(false);
+        t.addObserver(new TrainingListenerAdapter() {
+            private int steps;
+
+            @Override
+            public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                List<?> rows = batchData.getBatch().getIndices();
+                float[] x = batchData.getBatch().getData().head().toFloatArray();
+                int width = features.width();
+                assertEquals(x.length, rows.size() * width, "one index per example of the batch");
+                for (int i = 0; i < rows.size(); i++) {
+                    int row = Math.toIntExact((Long) rows.get(i));
+                    for (int j = 0; j < width; j++) {
+                        assertEquals(features.get(row, j), x[i * width + j], "batch row " + i + " is training row " + row);
+                    }
+                    epochs.get(steps / 2).add((long) row);
+                }
+                steps++;
+            }
+        });
+        t.train(data);
+        for (List<Long> epoch : epochs) {
+            assertEquals(LongStream.range(0, 65).boxed().collect(Collectors.toList()), epoch.stream().sorted().collect(Collectors.toList()),
+                    "every example once an epoch");
+        }
+        assertNotEquals(epochs.get(0), epochs.get(1), "each epoch has its own shuffle");
+        assertNotEquals(epochs.get(0).stream().sorted().collect(Collectors.toList()), epochs.get(0), "shuffled");
     }
 
     @Test
