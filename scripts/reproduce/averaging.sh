@@ -8,7 +8,8 @@
 # One intra-op thread; resumable: runs already in docs/results/{averaging,soups}-djl.csv are kept
 # and a run killed part-way resumes from its last checkpoint in RUN_DIR/tribuo-swa-averaging (every epoch;
 # its curve rows so far beside it), bit for bit. The harness runs from a private copy of the classes in
-# RUN_DIR (default ~/.cache/tribuo-swa/averaging), so rebuilding cannot change it. SKIP_BUILD=1 uses
+# RUN_DIR (default ~/.cache/tribuo-swa/averaging; scripts/reproduce/private-classpath.sh), so rebuilding
+# cannot change it. SKIP_BUILD=1 uses
 # the classes already built. Installs dataset-fashion-mnist with apt-get if it is missing.
 #
 #   scripts/reproduce/averaging.sh [NETWORK] [EPOCHS] [SEEDS]     e.g. cnn 15 1,2,3
@@ -23,17 +24,7 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist
 fi
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
-mkdir -p "$run"
-rm -rf "$run/classes" && cp -r reproduction/target/classes "$run/classes"
-cp_entries=""
-mkdir -p "$run/jars"
-for entry in $(tr ':' '\n' < reproduction/target/classpath.txt); do
-  case "$entry" in
-    "$HOME"/.m2/repository/io/github/tribuoswa/*|"$PWD"/*/target/*.jar) cp "$entry" "$run/jars/" && entry="$run/jars/$(basename "$entry")" ;;
-  esac
-  cp_entries="${cp_entries:+$cp_entries:}$entry"
-done
-classpath="$run/classes:$cp_entries"
+classpath=$(scripts/reproduce/private-classpath.sh "$run")
 DJL_OFFLINE=true java -cp "$classpath" io.github.tribuoswa.reproduction.AveragingMethods --data full --network "$NETWORK" \
   --epochs "$EPOCHS" --seeds "$SEEDS" --threads 1 --out docs/results/averaging-djl.csv --soups-out docs/results/soups-djl.csv \
   --work "$run" 2>&1 | grep -v '^INFO\|^[A-Z][a-z][a-z] [0-9]' | tee -a "$run/averaging.log"

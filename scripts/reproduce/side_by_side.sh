@@ -8,8 +8,9 @@
 #   scripts/reproduce/side_by_side.sh RUN_DIR CLASS SCRIPT JAVA_ARGS... -- PYTORCH_ARGS...
 #   e.g. scripts/reproduce/side_by_side.sh ~/.cache/tribuo-swa/table1 Table1 table1_pytorch.py --seeds 1 -- --seeds 1
 #
-# The Java side runs from a private copy of the classes in RUN_DIR (outside target/), so that a
-# `mvn clean` (scripts/test.sh) cannot pull them from under a long run; logs go to
+# The Java side runs from a private copy of the classes in RUN_DIR (outside target/;
+# scripts/reproduce/private-classpath.sh), so that a `mvn clean` (scripts/test.sh) cannot pull them
+# from under a long run; logs go to
 # RUN_DIR/{djl,pytorch}.log, the machine's description to RUN_DIR/machine.txt. Exits with the
 # first failure of either engine, after both have ended.
 set -euo pipefail
@@ -30,18 +31,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
-rm -rf "$run/classes" && mkdir -p "$run/classes"
-cp -r reproduction/target/classes/. "$run/classes/"
-# the project's own jars are copied too, so that rebuilding while the table runs cannot change it
-rm -rf "$run/jars" && mkdir -p "$run/jars"
-cp_entries=""
-for entry in $(tr ':' '\n' < reproduction/target/classpath.txt); do
-  case "$entry" in
-    "$PWD"/*/target/*.jar) cp "$entry" "$run/jars/" && entry="$run/jars/$(basename "$entry")" ;;
-  esac
-  cp_entries="${cp_entries:+$cp_entries:}$entry"
-done
-classpath="$run/classes:$cp_entries"
+classpath=$(scripts/reproduce/private-classpath.sh "$run")
 
 lscpu | grep -E '^(Model name|CPU\(s\)):' > "$run/machine.txt"
 free -g | awk '/Mem:/ {print "Memory: " $2 " GiB"}' >> "$run/machine.txt"
