@@ -163,11 +163,11 @@ class RunCheckpoint:
         os.replace(tmp, self.path)
 
 
-def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None, loss=F.cross_entropy, checkpoint=None):
+def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=None, loss=F.cross_entropy, checkpoint=None, order=None):
     """The one PyTorch training loop of the scripts: SGD with momentum 0.9 and weight decay
-    5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch, the batches of
-    batch_bounds; on_step(k) after step k, on_epoch(e) after epoch e; loss(outputs, targets)
-    (cross-entropy unless told). checkpoint (a RunCheckpoint): the run starts from its saved
+    5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch (or order(e), the
+    rows of epoch e in order, when given), the batches of batch_bounds; on_step(k) after step k,
+    on_epoch(e) after epoch e; loss(outputs, targets) (cross-entropy unless told). checkpoint (a RunCheckpoint): the run starts from its saved
     state if there is one (weights, momentum, the shuffle's and torch's random states, the step,
     its extra state), saves after every epoch, and adds each epoch's time to its seconds; a
     resumed run ends with the weights of an uninterrupted one, bit for bit."""
@@ -186,7 +186,7 @@ def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=Non
     for e in range(first, epochs + 1):
         t0 = time.perf_counter()
         model.train()
-        perm = torch.randperm(n, generator=gen)
+        perm = torch.randperm(n, generator=gen) if order is None else order(e)
         for s, t in batch_bounds(n, batch):
             idx = perm[s:t].to(device)
             k += 1

@@ -282,7 +282,13 @@ public final class FashionMnist {
         return p;
     }
 
-    private static String sha256(Path file) throws IOException {
+    /**
+     * The SHA-256 of a file, in lower-case hex (as the provenance and the checks of this class give it).
+     * @param file The file.
+     * @return The digest.
+     * @throws IOException if the file cannot be read.
+     */
+    public static String sha256(Path file) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));

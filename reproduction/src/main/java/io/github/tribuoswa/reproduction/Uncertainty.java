@@ -65,6 +65,54 @@ public final class Uncertainty {
     private Uncertainty() {}
 
     /**
+     * The training images and the validation images held out of training: the last
+     * {@code validationSize} of the training split, as the PyTorch side holds them out.
+     * @param train The images to train on.
+     * @param validation The held-out images (temperature scaling is fitted on them).
+     */
+    record Split(MutableDataset<Label> train, List<Example<Label>> validation) {
+        /**
+         * Holds out the last images of a split.
+         * @param all The training split.
+         * @param validationSize How many to hold out, in [1, all.size()).
+         * @return The split.
+         */
+        static Split of(MutableDataset<Label> all, int validationSize) {
+            if (validationSize < 1 || validationSize >= all.size()) {
+                throw new IllegalArgumentException("validation = " + validationSize + " is out of range; allowed: integer in [1, " + all.size()
+                        + ")");
+            }
+            MutableDataset<Label> train = new MutableDataset<>(all.getProvenance(), all.getOutputFactory());
+            List<Example<Label>> validation = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (i < all.size() - validationSize) {
+                    train.add(all.getExample(i));
+                } else {
+                    validation.add(all.getExample(i));
+                }
+            }
+            return new Split(train, validation);
+        }
+    }
+
+    /** The rate of SGD and of the first phase of the averaging methods (uncertainty_pytorch.py's LR). */
+    static final double LR = 0.05;
+    /** The batch size (uncertainty_pytorch.py's BATCH). */
+    static final int BATCH = 128;
+
+    /**
+     * The recipes of this comparison: rate {@link #LR}, SWA rate 0.01, FGE cycles between it and a
+     * tenth of it, batches of {@link #BATCH}, on the CPU.
+     * @param network The network's name (TrainNetwork's).
+     * @param seed The seed.
+     * @param threads The intra-op threads.
+     * @return The recipes.
+     */
+    static Recipes<Label> recipes(String network, long seed, int threads) {
+        return Recipes.images(TrainNetwork.network(network), LR, 0.01, 0.1, BATCH, seed, threads, "cpu");
+    }
+
+    /**
      * The network trainer of a method (for MultiSWAG: one of its SWAG runs, with 10 samples).
      */
     private static NetworkTrainer<Label, ?> networkTrainer(String method, Recipes<Label> recipes, int epochs, int spe) {
@@ -149,19 +197,9 @@ public final class Uncertainty {
         Path dir = FashionMnist.resolve(o.get("data", FashionMnist.FULL));
         MutableDataset<Label> all = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
         MutableDataset<Label> test = FashionMnist.load(dir, FashionMnist.Split.TEST);
-        int validationSize = o.getInt("validation", 5000);
-        if (validationSize < 1 || validationSize >= all.size()) {
-            throw new IllegalArgumentException("validation = " + validationSize + " is out of range; allowed: integer in [1, " + all.size() + ")");
-        }
-        MutableDataset<Label> train = new MutableDataset<>(all.getProvenance(), all.getOutputFactory());
-        List<Example<Label>> validation = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            if (i < all.size() - validationSize) {
-                train.add(all.getExample(i));
-            } else {
-                validation.add(all.getExample(i));
-            }
-        }
+        Split split = Split.of(all, o.getInt("validation", 5000));
+        MutableDataset<Label> train = split.train();
+        List<Example<Label>> validation = split.validation();
         Path out = Path.of(o.get("out", "docs/results/uncertainty-djl.csv"));
         Path figures = o.get("figures", null) == null ? null : Path.of(o.get("figures", null));
         Path work = o.get("work", null) == null ? null : Path.of(o.get("work", null));
@@ -196,7 +234,7 @@ public final class Uncertainty {
                         }
                         continue;
                     }
-                    Recipes<Label> recipes = Recipes.images(TrainNetwork.network(network), 0.05, 0.01, 0.1, 128, seed, threads, "cpu");
+                    Recipes<Label> recipes = recipes(network, seed, threads);
                     NetworkTrainer<Label, ?> nt = networkTrainer(method, recipes, epochs, recipes.stepsPerEpoch(train.size()));
                     nt.setProgressBar(false);
                     if (rowWork != null) {
