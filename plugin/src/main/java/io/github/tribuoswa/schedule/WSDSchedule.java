@@ -72,9 +72,7 @@ public final class WSDSchedule implements DecaySchedule {
         Checks.positive(this, "peakLearningRate", peakLearningRate);
         Checks.atLeast(this, "budget", budget, 1);
         Checks.atLeast(this, "warmupSteps", warmupSteps, 0);
-        if (!(cooldownFraction >= 0 && cooldownFraction <= 1)) {
-            throw Checks.outOfRange(this, "cooldownFraction", cooldownFraction, "real in [0, 1]");
-        }
+        Checks.closedFraction(this, "cooldownFraction", cooldownFraction);
         Checks.present(this, "cooldownShape", cooldownShape);
         if (warmupSteps + cooldownSteps() > budget) {
             throw Checks.outOfRange(this, "warmupSteps", warmupSteps, "integer in [0, budget - cool-down = " + budget + " - "

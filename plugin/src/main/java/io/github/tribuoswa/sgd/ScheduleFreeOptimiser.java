@@ -71,9 +71,7 @@ public final class ScheduleFreeOptimiser implements StochasticGradientOptimiser 
     @Override
     public void postConfig() {
         Checks.present(this, "schedule", schedule);
-        if (!(beta >= 0 && beta <= 1)) {
-            throw Checks.outOfRange(this, "beta", beta, "real in [0, 1]");
-        }
+        Checks.closedFraction(this, "beta", beta);
         Checks.nonNegative(this, "weightDecay", weightDecay);
     }
 

@@ -73,6 +73,20 @@ public final class Checks {
     }
 
     /**
+     * Requires a fraction in [0, 1], both ends included: schedule-free SGD's β, a cool-down's share of a run.
+     * @param owner The component.
+     * @param name The parameter name.
+     * @param value The value.
+     * @return The value.
+     */
+    public static double closedFraction(Object owner, String name, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw outOfRange(owner, name, value, "real in [0, 1]");
+        }
+        return value;
+    }
+
+    /**
      * Requires an integer at or above a minimum.
      * @param owner The component.
      * @param name The parameter name.

@@ -35,9 +35,7 @@ public class ScheduleFreeSGDFactory implements OptimiserFactory {
 
     @Override
     public void postConfig() {
-        if (!(beta >= 0 && beta <= 1)) {
-            throw Checks.outOfRange(this, "beta", beta, "real in [0, 1]");
-        }
+        Checks.closedFraction(this, "beta", beta);
         Checks.nonNegative(this, "weightDecay", weightDecay);
     }
 
