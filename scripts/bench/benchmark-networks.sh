@@ -12,6 +12,7 @@
 # half speed or less. A CNN epoch is long enough that this is within its first run.
 #
 # Needs root or sudo once, for: apt-get install python3-torch libopenblas0-openmp dataset-fashion-mnist
+# (scripts/reproduce/install-needs.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-3}
@@ -19,14 +20,7 @@ EPOCHS=${2:-1}
 THREADS="1 2"
 DATA=/usr/share/datasets/fashion-mnist
 
-need=()
-/usr/bin/python3 -c "import torch" 2>/dev/null || need+=(python3-torch)
-[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp ] || need+=(libopenblas0-openmp)
-[ -f $DATA/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}"
-fi
+scripts/reproduce/install-needs.sh fashion-mnist torch
 
 mvn -B -q -DskipTests install
 NETWORKS="mlp:6 cnn:2"   # network:warm-up runs

@@ -19,10 +19,7 @@ NETWORK=${1:-cnn}
 EPOCHS=${2:-15}
 SEEDS=${3:-1,2,3}
 run=${AVERAGING_RUN_DIR:-$HOME/.cache/tribuo-swa/averaging}
-if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y dataset-fashion-mnist
-fi
+scripts/reproduce/install-needs.sh fashion-mnist
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
 classpath=$(scripts/reproduce/private-classpath.sh "$run")
 DJL_OFFLINE=true java -cp "$classpath" io.github.tribuoswa.reproduction.AveragingMethods --data full --network "$NETWORK" \

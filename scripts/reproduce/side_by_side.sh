@@ -21,14 +21,7 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do java_args+=("$1"); shift; done
 [ $# -gt 0 ] && shift
 py_args=("$@")
 
-need=()
-/usr/bin/python3 -c "import torch" 2>/dev/null || need+=(python3-torch)
-[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp ] || need+=(libopenblas0-openmp)
-[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}"
-fi
+scripts/reproduce/install-needs.sh fashion-mnist torch
 
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
 classpath=$(scripts/reproduce/private-classpath.sh "$run")

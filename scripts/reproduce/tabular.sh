@@ -16,14 +16,7 @@ FOLDS=${1:-5}
 REPEATS=${2:-3}
 data=${TABULAR_DATA:-target/tabular}
 
-need=()
-[ -f /usr/lib/python3/dist-packages/sklearn/datasets/data/diabetes_data_raw.csv.gz ] || need+=(python3-sklearn)
-/usr/bin/python3 -c "import torch" 2>/dev/null || need+=(python3-torch)
-[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp ] || need+=(libopenblas0-openmp)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
-fi
+scripts/reproduce/install-needs.sh sklearn torch
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
 
 scripts/tribuo-swa.sh tabular-data --output "$data"
