@@ -14,8 +14,13 @@ parameter after the first step, the largest relative difference of the step loss
 first 1, 10, 100 and all steps, and the plugin's final weights scored by PyTorch
 (io.github.tribuoswa.reproduction.EngineAgreementReport turns them into results.md's section).
 
+--init torch (torch.nn's own draw after torch.manual_seed(seed), as uncertainty_pytorch.py) and
+--order torch (its seeded randperm per epoch, as bench_pytorch.train) change one source of
+randomness at a time; such a run writes only epochs-pytorch-init-INIT-order-ORDER.csv. With both,
+it is uncertainty_pytorch.py's SGD run of the same seed.
+
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/engine_agreement.py DIR
-        [--data /usr/share/datasets/fashion-mnist] [--threads 1]
+        [--data /usr/share/datasets/fashion-mnist] [--threads 1] [--init plugin|torch] [--order plugin|torch]
 """
 import argparse
 import hashlib
@@ -88,6 +93,8 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--init", choices=("plugin", "torch"), default="plugin")
+    ap.add_argument("--order", choices=("plugin", "torch"), default="plugin")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     run = dict(read_tsv(os.path.join(a.dir, "run.tsv")))
@@ -106,11 +113,17 @@ def main():
     spe = len(batch_bounds(n, batch))
 
     labels = [int(label) for _, label in read_tsv(os.path.join(a.dir, "outputs.tsv"))]
-    model = network(run["network"])
-    # the trainable parameters; the running statistics stay torch's 0 and 1 (in initial.f32 they are those after
-    # the first forward pass; after-step-1.f32 shows whether the plugin's started at 0 and 1 too)
-    initial = plugin_weights(model, a.dir, "initial.f32", labels)
-    model.load_state_dict({k: v for k, v in initial.items() if "running_" not in k}, strict=False)
+    seed = int(run["seed"])
+    same_start = a.init == "plugin" and a.order == "plugin"
+    if a.init == "torch":  # torch.nn's own draw, as uncertainty_pytorch.py makes it
+        torch.manual_seed(seed)
+        model = network(run["network"])
+    else:
+        model = network(run["network"])
+        # the trainable parameters; the running statistics stay torch's 0 and 1 (in initial.f32 they are those after
+        # the first forward pass; after-step-1.f32 shows whether the plugin's started at 0 and 1 too)
+        initial = plugin_weights(model, a.dir, "initial.f32", labels)
+        model.load_state_dict({k: v for k, v in initial.items() if "running_" not in k}, strict=False)
     after_first = plugin_weights(model, a.dir, "after-step-1.f32", labels)
     djl = read_steps(os.path.join(a.dir, "steps-djl.csv"))
     rows = torch.from_numpy(np.fromfile(os.path.join(a.dir, "batches.i32"), dtype="<i4").astype(np.int64))
@@ -133,11 +146,15 @@ def main():
     checks = {}
 
     def on_step(k):
-        if k == 1:
+        if k == 1 and same_start:
             checks["after_step_1_largest_difference"], checks["after_step_1_parameter"] = largest_difference(model, after_first)
 
-    train(model, x, y, epochs, baseline(lr, epochs * spe), 0, batch, on_step=on_step, on_epoch=on_epoch, loss=recorded,
-          order=lambda e: rows[(e - 1) * n:e * n])
+    train(model, x, y, epochs, baseline(lr, epochs * spe), seed, batch, on_step=on_step, on_epoch=on_epoch, loss=recorded,
+          order=(lambda e: rows[(e - 1) * n:e * n]) if a.order == "plugin" else None)
+    if not same_start:  # another start: only its epochs (the steps are not the plugin's to compare)
+        write(os.path.join(a.dir, f"epochs-pytorch-init-{a.init}-order-{a.order}.csv"),
+              EPOCHS_HEADER + "\n" + "".join(r + "\n" for r in epoch_rows))
+        return
     # the plugin's final weights scored by PyTorch: the same evaluation, or not
     final = network(run["network"])
     final.load_state_dict(plugin_weights(final, a.dir, "final.f32", labels), strict=False)

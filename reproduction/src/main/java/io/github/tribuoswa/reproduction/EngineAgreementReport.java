@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * test accuracy and NLL of both after every epoch.
  * <pre>
  * EngineAgreementReport --dirs DIR[,DIR...] --figure docs/figures/engines/agreement --command "COMMAND"
+ *                       [--uncertainty docs/results/uncertainty-pytorch.csv]
  * </pre>
  */
 public final class EngineAgreementReport {
@@ -41,21 +42,30 @@ public final class EngineAgreementReport {
      * @throws Exception if a file cannot be read or a figure written.
      */
     public static void main(String[] args) throws Exception {
-        String usage = "EngineAgreementReport --dirs DIR[,DIR...] --figure FILE_WITHOUT_EXTENSION --command COMMAND";
+        String usage = "EngineAgreementReport --dirs DIR[,DIR...] --figure FILE_WITHOUT_EXTENSION --command COMMAND [--uncertainty PYTORCH_CSV]";
         Options.main("EngineAgreementReport", args, usage, () -> {
-            Options o = Options.parse(args, usage, "dirs", "figure", "command");
+            Options o = Options.parse(args, usage, "dirs", "figure", "command", "uncertainty");
             String dirs = o.get("dirs", null);
             String figure = o.get("figure", null);
             if (dirs == null || figure == null) {
                 throw new IllegalArgumentException("--dirs and --figure are required; usage: " + usage);
             }
-            System.out.println(report(Arrays.stream(dirs.split(",")).map(Path::of).toList(), Path.of(figure), o.get("command", "")));
+            String uncertainty = o.get("uncertainty", null);
+            System.out.println(report(Arrays.stream(dirs.split(",")).map(Path::of).toList(), Path.of(figure), o.get("command", ""),
+                    uncertainty == null ? null : Path.of(uncertainty)));
         });
     }
 
+    /**
+     * The PyTorch runs that change one source of randomness at a time (engine_agreement.py --init, --order): torch.nn's
+     * own initial draw with the plugin's order; the plugin's initial weights with PyTorch's seeded shuffle; both of
+     * PyTorch's own (uncertainty_pytorch.py's SGD run of the seed).
+     */
+    static final List<String> CELLS = List.of("init-torch-order-plugin", "init-plugin-order-torch", "init-torch-order-torch");
+
     /** One engine check: its recipe, the PyTorch side's checks, and both engines' steps and epochs. */
     record Check(Map<String, String> run, Map<String, String> checks, List<double[]> djlSteps, List<double[]> ptSteps,
-                 List<double[]> djlEpochs, List<double[]> ptEpochs) {
+                 List<double[]> djlEpochs, List<double[]> ptEpochs, Map<String, double[]> cells) {
 
         static Check read(Path dir) throws IOException {
             for (String f : List.of("run.tsv", "steps-djl.csv", "epochs-djl.csv", "steps-pytorch.csv", "epochs-pytorch.csv",
@@ -69,7 +79,14 @@ public final class EngineAgreementReport {
                     csv(dir.resolve("steps-djl.csv"), EngineAgreement.STEPS_HEADER),
                     csv(dir.resolve("steps-pytorch.csv"), EngineAgreement.STEPS_HEADER),
                     csv(dir.resolve("epochs-djl.csv"), EngineAgreement.EPOCHS_HEADER),
-                    csv(dir.resolve("epochs-pytorch.csv"), EngineAgreement.EPOCHS_HEADER));
+                    csv(dir.resolve("epochs-pytorch.csv"), EngineAgreement.EPOCHS_HEADER), new LinkedHashMap<>());
+            for (String cell : CELLS) {
+                Path f = dir.resolve("epochs-pytorch-" + cell + ".csv");
+                if (Files.isRegularFile(f)) {
+                    List<double[]> rows = csv(f, EngineAgreement.EPOCHS_HEADER);
+                    c.cells.put(cell, rows.get(rows.size() - 1));
+                }
+            }
             if (c.djlSteps.size() != c.ptSteps.size() || c.djlEpochs.size() != c.ptEpochs.size()) {
                 throw new IllegalArgumentException(dir + ": the plugin has " + c.djlSteps.size() + " steps and " + c.djlEpochs.size()
                         + " epochs, PyTorch " + c.ptSteps.size() + " and " + c.ptEpochs.size() + "; run engine_agreement.py on it to the end");
@@ -94,10 +111,20 @@ public final class EngineAgreementReport {
         }
     }
 
-    static String report(List<Path> dirs, Path figure, String command) throws IOException {
+    static String report(List<Path> dirs, Path figure, String command, Path uncertainty) throws IOException {
         List<Check> checks = new ArrayList<>();
         for (Path d : dirs) {
             checks.add(Check.read(d));
+        }
+        Map<String, double[]> sgdRows = new LinkedHashMap<>(); // seed -> uncertainty_pytorch.py's SGD row of this recipe
+        if (uncertainty != null && Files.isRegularFile(uncertainty)) {
+            for (String line : Files.readAllLines(uncertainty, StandardCharsets.UTF_8)) {
+                String[] f = line.split(",");
+                if (f.length > 8 && f[0].equals("pytorch") && f[1].equals(checks.get(0).run.get("network")) && f[3].equals("SGD")
+                        && f[4].equals(checks.get(0).run.get("epochs"))) {
+                    sgdRows.put(f[2], new double[]{0, Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[8])});
+                }
+            }
         }
         Check first = checks.get(0);
         for (Check c : checks) {
@@ -163,6 +190,25 @@ public final class EngineAgreementReport {
         }
         md.append(String.format(Locale.ROOT, "%nMean difference PyTorch − plugin over %d seed%s: %+.2f points of test accuracy, %+.4f NLL.%n%n",
                 checks.size(), checks.size() == 1 ? "" : "s", sumAcc / checks.size(), sumNll / checks.size()));
+        md.append("What moves PyTorch's end point: the same recipe in PyTorch with one source of randomness changed at a time "
+                + "(`engine_agreement.py --init torch` and/or `--order torch`); each cell is test accuracy (%) / NLL / ECE (%) after the last "
+                + "epoch; \"its own\" is `uncertainty_pytorch.py`'s SGD run of the seed (from its CSV row when not run here: the same "
+                + "run, bit for bit).\n\n| seed | plugin | PyTorch, the plugin's initial weights and order | PyTorch, torch.nn's initial draw, "
+                + "the plugin's order | PyTorch, the plugin's initial weights, its own shuffle | PyTorch, its own initial draw and shuffle |"
+                + "\n|---|---|---|---|---|---|\n");
+        for (Check c : checks) {
+            md.append("| ").append(c.seed()).append(" | ").append(cell(c.lastDjl())).append(" | ").append(cell(c.lastPt()));
+            for (String k : CELLS) {
+                double[] v = c.cells.get(k);
+                if (v == null && k.equals("init-torch-order-torch") && sgdRows.containsKey(c.seed())) {
+                    md.append(" | ").append(cell(sgdRows.get(c.seed()))).append(" (CSV row)");
+                } else {
+                    md.append(" | ").append(v == null ? "not run" : cell(v));
+                }
+            }
+            md.append(" |\n");
+        }
+        md.append('\n');
         md.append("| epoch | plugin: test accuracy (%) | PyTorch: test accuracy (%) | plugin: NLL | PyTorch: NLL |\n|---|---|---|---|---|\n");
         for (int i = 0; i < first.djlEpochs.size(); i++) {
             int e = i;
@@ -175,6 +221,10 @@ public final class EngineAgreementReport {
                 .append(docs.relativize(lossFigure.toAbsolutePath())).append(".png)\n![test accuracy after every epoch](")
                 .append(docs.relativize(figure.toAbsolutePath())).append(".png)\n");
         return md.append("<!-- engines:end -->").toString();
+    }
+
+    private static String cell(double[] last) {
+        return String.format(Locale.ROOT, "%.2f / %.4f / %.2f", 100 * last[1], last[2], 100 * last[3]);
     }
 
     private static String perSeed(List<Check> checks, ToDoubleFunction<Check> value, int decimals) {

@@ -90,7 +90,7 @@ public class EngineAgreementTest {
         // without the PyTorch side the report says what is missing
         Files.writeString(out.resolve("checks-pytorch.tsv"), "torch\t0\n", StandardCharsets.UTF_8);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EngineAgreementReport.report(List.of(out),
-                tmp.resolve("figure"), "test"));
+                tmp.resolve("figure"), "test", null));
         assertTrue(e.getMessage().contains("steps-pytorch.csv"), e.getMessage());
     }
 }
