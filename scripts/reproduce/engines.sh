@@ -8,25 +8,24 @@
 # The weights and batches (binary, ~10 MB) stay in RUN_DIR/NETWORK-EPOCHS-SEED (default
 # ~/.cache/tribuo-swa/engines); the text results (run.tsv, steps-*.csv, epochs-*.csv,
 # checks-pytorch.tsv) are copied to docs/results/engines/NETWORK-EPOCHS-SEED/. A side that has
-# finished (its epochs file written) is not run again; a side killed part-way starts over (about an
-# hour each for cnn 15). SKIP_BUILD=1 uses the classes already built. Installs with apt-get what it
-# needs: dataset-fashion-mnist, python3-torch, libopenblas0-openmp.
+# finished (its epochs file written) is not run again; a side killed part-way starts over (cnn 15 at
+# one thread here: about 20 minutes for the plugin's side, 30 for each PyTorch run). SKIP_BUILD=1
+# uses the classes already built. Installs with apt-get what it needs
+# (scripts/reproduce/install-needs.sh fashion-mnist torch).
 #
-#   scripts/reproduce/engines.sh [NETWORK] [EPOCHS] [SEEDS]     e.g. cnn 15 1,2,3
+# CELLS (optional) are PyTorch runs with one source of randomness changed, INIT:ORDER each of plugin or
+# torch (engine_agreement.py --init, --order), e.g. torch:plugin,plugin:torch; torch:torch is
+# uncertainty_pytorch.py's SGD run, which the report takes from docs/results/uncertainty-pytorch.csv.
+#
+#   scripts/reproduce/engines.sh [NETWORK] [EPOCHS] [SEEDS] [CELLS]     e.g. cnn 15 1,2,3 torch:plugin,plugin:torch
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NETWORK=${1:-cnn}
 EPOCHS=${2:-15}
 SEEDS=${3:-1,2,3}
+CELLS=${4:-}
 run=${ENGINES_RUN_DIR:-$HOME/.cache/tribuo-swa/engines}
-need=()
-/usr/bin/python3 -c "import torch" 2>/dev/null || need+=(python3-torch)
-[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp ] || need+=(libopenblas0-openmp)
-[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}"
-fi
+scripts/reproduce/install-needs.sh fashion-mnist torch
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -DskipTests install
 classpath=$(scripts/reproduce/private-classpath.sh "$run")
 dirs=()
@@ -40,10 +39,19 @@ for SEED in ${SEEDS//,/ }; do
     env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/engine_agreement.py "$run/$name" \
       --threads 1 | tee -a "$run/$name.log"
   fi
+  for cell in ${CELLS//,/ }; do
+    init=${cell%%:*}; order=${cell#*:}
+    if [ ! -f "$run/$name/epochs-pytorch-init-$init-order-$order.csv" ]; then
+      env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 reproduction/python/engine_agreement.py \
+        "$run/$name" --threads 1 --init "$init" --order "$order" | tee -a "$run/$name.log"
+    fi
+  done
   mkdir -p "docs/results/engines/$name"
   cp "$run/$name"/{run.tsv,steps-djl.csv,steps-pytorch.csv,epochs-djl.csv,epochs-pytorch.csv,checks-pytorch.tsv} "docs/results/engines/$name/"
+  cp "$run/$name"/epochs-pytorch-init-*.csv "docs/results/engines/$name/" 2>/dev/null || true
   dirs+=("docs/results/engines/$name")
 done
 DJL_OFFLINE=true java -cp "$classpath" io.github.tribuoswa.reproduction.EngineAgreementReport --dirs "$(IFS=,; echo "${dirs[*]}")" \
-  --figure docs/figures/engines/agreement --command "scripts/reproduce/engines.sh $NETWORK $EPOCHS $SEEDS" \
+  --figure docs/figures/engines/agreement --uncertainty docs/results/uncertainty-pytorch.csv \
+  --command "scripts/reproduce/engines.sh $NETWORK $EPOCHS $SEEDS${CELLS:+ $CELLS}" \
   | python3 reproduction/python/update_doc_section.py docs/results.md engines

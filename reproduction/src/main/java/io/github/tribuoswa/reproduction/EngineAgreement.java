@@ -53,7 +53,9 @@ import java.util.Locale;
  * <li>{@code epochs-djl.csv}: the test accuracy, NLL and ECE (15 bins) of the model after every
  * epoch.</li>
  * </ul>
- * Every file is written whole or not at all.
+ * Every file is written whole or not at all. {@code engine_agreement.py --init torch} and
+ * {@code --order torch} then change one source of randomness at a time on the PyTorch side, and
+ * {@link EngineAgreementReport} tabulates it all ({@code scripts/reproduce/engines.sh}).
  * <pre>
  * EngineAgreement --out DIR [--data full|embedded|DIR] [--network cnn] [--epochs 15] [--seed 1] [--threads 1] [--validation 5000]
  * </pre>

@@ -5,6 +5,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -61,6 +62,9 @@ public final class EngineAgreementReport {
      * own initial draw with the plugin's order; the plugin's initial weights with PyTorch's seeded shuffle; both of
      * PyTorch's own (uncertainty_pytorch.py's SGD run of the seed).
      */
+    /** The steps drawn in the loss figure. */
+    static final int LOSS_STEPS = 200;
+
     static final List<String> CELLS = List.of("init-torch-order-plugin", "init-plugin-order-torch", "init-torch-order-torch");
 
     /** One engine check: its recipe, the PyTorch side's checks, and both engines' steps and epochs. */
@@ -137,24 +141,34 @@ public final class EngineAgreementReport {
         }
         Files.createDirectories(figure.toAbsolutePath().getParent());
         String title = "Fashion-MNIST, " + first.run.get("network") + ", SGD, both engines from the same initial weights and batches";
-        XYChart loss = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step")
+        XYChart loss = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step (the first " + LOSS_STEPS + ")")
                 .yAxisTitle("|loss(PyTorch) - loss(plugin)| / loss(plugin)").build();
+        loss.getStyler().setXAxisTickMarkSpacingHint(60);
         loss.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideSE);
         XYChart curves = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("epoch").yAxisTitle("test accuracy (%)").build();
         curves.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        for (Check c : checks) {
-            double[] step = new double[c.djlSteps.size()];
-            double[] relative = new double[c.djlSteps.size()];
-            for (int i = 0; i < step.length; i++) {
+        java.awt.Color[] colours = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c),
+            new java.awt.Color(0x9467bd), new java.awt.Color(0xff7f0e)};
+        for (int s = 0; s < checks.size(); s++) {
+            Check c = checks.get(s);
+            java.awt.Color colour = colours[s % colours.length];
+            int shown = Math.min(LOSS_STEPS, c.djlSteps.size()); // the divergence grows within these; later steps only stay apart
+            double[] step = new double[shown];
+            double[] relative = new double[shown];
+            for (int i = 0; i < shown; i++) {
                 step[i] = c.djlSteps.get(i)[0];
                 // a difference of 0 (the same float) is drawn at the float32 resolution, 6e-8
                 relative[i] = Math.max(Math.abs(c.ptSteps.get(i)[2] - c.djlSteps.get(i)[2]) / c.djlSteps.get(i)[2], 0x1p-24);
             }
-            loss.addSeries("seed " + c.seed(), step, relative).setMarker(SeriesMarkers.NONE);
+            loss.addSeries("seed " + c.seed(), step, relative).setMarker(SeriesMarkers.NONE).setLineColor(colour);
             double[] epochs = c.djlEpochs.stream().mapToDouble(r -> r[0]).toArray();
-            curves.addSeries("plugin, seed " + c.seed(), epochs, c.djlEpochs.stream().mapToDouble(r -> 100 * r[1]).toArray());
-            curves.addSeries("PyTorch, seed " + c.seed(), epochs, c.ptEpochs.stream().mapToDouble(r -> 100 * r[1]).toArray())
-                    .setLineStyle(SeriesLines.DASH_DASH);
+            XYSeries plugin = curves.addSeries("plugin, seed " + c.seed(), epochs, c.djlEpochs.stream().mapToDouble(r -> 100 * r[1]).toArray());
+            plugin.setLineColor(colour);
+            plugin.setMarkerColor(colour);
+            XYSeries pytorch = curves.addSeries("PyTorch, seed " + c.seed(), epochs, c.ptEpochs.stream().mapToDouble(r -> 100 * r[1]).toArray());
+            pytorch.setLineStyle(SeriesLines.DASH_DASH);
+            pytorch.setLineColor(colour);
+            pytorch.setMarker(SeriesMarkers.NONE);
         }
         Path lossFigure = figure.resolveSibling(figure.getFileName() + "-loss");
         for (Map.Entry<XYChart, Path> c : Map.of(loss, lossFigure, curves, figure).entrySet()) {
