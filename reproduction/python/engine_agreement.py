@@ -24,7 +24,6 @@ it is uncertainty_pytorch.py's SGD run of the same seed.
 """
 import argparse
 import hashlib
-import math
 import os
 import sys
 
