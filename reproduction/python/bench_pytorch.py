@@ -168,9 +168,10 @@ def train(model, x, y, epochs, rate, seed, batch=128, on_step=None, on_epoch=Non
     5e-4, rate(i) set before step i (i from 1), a seeded shuffle per epoch (or order(e), the
     rows of epoch e in order, when given), the batches of batch_bounds; on_step(k) after step k,
     on_epoch(e) after epoch e; loss(outputs, targets) (cross-entropy unless told). checkpoint
-    (a RunCheckpoint): the run starts from its saved state if there is one (weights, momentum, the shuffle's and torch's random states, the step,
-    its extra state), saves after every epoch, and adds each epoch's time to its seconds; a
-    resumed run ends with the weights of an uninterrupted one, bit for bit."""
+    (a RunCheckpoint): the run starts from its saved state if there is one (weights, momentum,
+    the shuffle's and torch's random states, the step, its extra state), saves after every
+    epoch, and adds each epoch's time to its seconds; a resumed run ends with the weights of an
+    uninterrupted one, bit for bit."""
     opt = torch.optim.SGD(model.parameters(), lr=rate(1), momentum=0.9, weight_decay=5e-4)
     gen = torch.Generator().manual_seed(seed)
     n = x.shape[0]
