@@ -123,7 +123,7 @@ def main():
         # the first forward pass; after-step-1.f32 shows whether the plugin's started at 0 and 1 too)
         initial = plugin_weights(model, a.dir, "initial.f32", labels)
         model.load_state_dict({k: v for k, v in initial.items() if "running_" not in k}, strict=False)
-    after_first = plugin_weights(model, a.dir, "after-step-1.f32", labels)
+    after_first = plugin_weights(model, a.dir, "after-step-1.f32", labels) if same_start else None
     djl = read_steps(os.path.join(a.dir, "steps-djl.csv"))
     rows = torch.from_numpy(np.fromfile(os.path.join(a.dir, "batches.i32"), dtype="<i4").astype(np.int64))
     if len(djl) != epochs * spe or rows.numel() != epochs * n or [r for r, _ in djl[:spe]] != [t - s for s, t in batch_bounds(n, batch)]:

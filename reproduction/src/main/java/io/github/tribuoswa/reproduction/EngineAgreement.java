@@ -1,6 +1,7 @@
 package io.github.tribuoswa.reproduction;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
@@ -11,6 +12,7 @@ import io.github.tribuoswa.examples.Options;
 import io.github.tribuoswa.examples.Recipes;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.DJLTrainer;
+import io.github.tribuoswa.nn.core.NetworkWeights;
 import io.github.tribuoswa.nn.core.StepEndListener;
 import io.github.tribuoswa.nn.core.TrainingLoop;
 import io.github.tribuoswa.util.AtomicFiles;
@@ -69,6 +71,7 @@ public final class EngineAgreement {
 
     /** Records the weights (before the first step, after it, at the end), the batches' rows and the losses of a run. */
     private static final class Recorder extends TrainingListenerAdapter implements StepEndListener {
+        private final long totalSteps;
         private final StringBuilder parameters = new StringBuilder();
         private byte[] initial;
         private byte[] afterFirstStep;
@@ -77,10 +80,15 @@ public final class EngineAgreement {
         private final StringBuilder steps = new StringBuilder(STEPS_HEADER + "\n");
         private long step;
 
+        Recorder(long totalSteps) {
+            this.totalSteps = totalSteps;
+        }
+
         @Override
         public void onTrainingBatch(Trainer trainer, BatchData batchData) {
             if (step == 0) {
-                for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+                Block block = trainer.getModel().getBlock();
+                for (Pair<String, Parameter> p : NetworkWeights.parameters(block, NetworkWeights.Selection.ALL)) {
                     NDArray a = p.getValue().getArray();
                     parameters.append(p.getKey()).append('\t').append(a.getShape().toString()).append('\t').append(a.size()).append('\n');
                 }
@@ -103,20 +111,14 @@ public final class EngineAgreement {
             if (stepsDone == 1) {
                 afterFirstStep = weights(trainer);
             }
-        }
-
-        @Override
-        public void onEpoch(Trainer trainer) {
-            last = weights(trainer);
-        }
-
-        /** Every parameter (BatchNorm's running statistics included), float32 little-endian, in DJL's order. */
-        private static byte[] weights(Trainer trainer) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
-                out.writeBytes(littleEndian(p.getValue().getArray().toFloatArray()));
+            if (stepsDone == totalSteps) {
+                last = weights(trainer);
             }
-            return out.toByteArray();
+        }
+
+        /** Every parameter (BatchNorm's running statistics included), float32 little-endian, in NetworkWeights' (DJL's) order. */
+        private static byte[] weights(Trainer trainer) {
+            return littleEndian(NetworkWeights.read(trainer.getModel().getBlock(), NetworkWeights.Selection.ALL));
         }
     }
 
@@ -166,9 +168,10 @@ public final class EngineAgreement {
             String network = o.get("network", "cnn");
             long seed = o.getLong("seed", 1);
             Recipes<Label> recipes = Uncertainty.recipes(network, seed, threads);
-            DJLTrainer<Label> trainer = recipes.sgd(epochs, recipes.stepsPerEpoch(split.train().size()));
+            int stepsPerEpoch = recipes.stepsPerEpoch(split.train().size());
+            DJLTrainer<Label> trainer = recipes.sgd(epochs, stepsPerEpoch);
             trainer.setProgressBar(false);
-            Recorder recorder = new Recorder();
+            Recorder recorder = new Recorder((long) epochs * stepsPerEpoch);
             trainer.addObserver(recorder);
             StringBuilder epochRows = new StringBuilder(EPOCHS_HEADER + "\n");
             trainer.addEpochModelListener(e -> true, (e, m) -> {

@@ -10,6 +10,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,11 +148,11 @@ public final class EngineAgreementReport {
         loss.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideSE);
         XYChart curves = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("epoch").yAxisTitle("test accuracy (%)").build();
         curves.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        java.awt.Color[] colours = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c),
-            new java.awt.Color(0x9467bd), new java.awt.Color(0xff7f0e)};
+        Color[] colours = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+            new Color(0x9467bd), new Color(0xff7f0e)};
         for (int s = 0; s < checks.size(); s++) {
             Check c = checks.get(s);
-            java.awt.Color colour = colours[s % colours.length];
+            Color colour = colours[s % colours.length];
             int shown = Math.min(LOSS_STEPS, c.djlSteps.size()); // the divergence grows within these; later steps only stay apart
             double[] step = new double[shown];
             double[] relative = new double[shown];
