@@ -37,7 +37,7 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
 
     private static final Logger logger = Logger.getLogger(SWAGTrainer.class.getName());
 
-    @Config(description = "K, the number of deviations kept (the rank of the low-rank part).")
+    @Config(description = "K, the number of deviations kept (the rank of the low-rank part; at least 2 with LOW_RANK, 1 with DIAGONAL).")
     private int maxRank = 20;
 
     @Config(description = "S, the number of weight samples the model averages.")
@@ -85,6 +85,10 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
         Checks.atLeast(this, "maxRank", maxRank, 1);
         Checks.atLeast(this, "samples", samples, 1);
         Checks.present(this, "covariance", covariance);
+        if (covariance == SwagPosterior.Covariance.LOW_RANK && maxRank < 2) {
+            // D-hat z2 / sqrt(K - 1): one deviation has no low-rank part, and sampling would quietly be SWAG-Diagonal
+            throw Checks.outOfRange(this, "maxRank", maxRank, "integer >= 2 with covariance LOW_RANK (1 only with DIAGONAL)");
+        }
         if (!(covarianceScale > 0) || Double.isInfinite(covarianceScale)) {
             throw Checks.outOfRange(this, "covarianceScale", covarianceScale, "finite real > 0");
         }
@@ -150,7 +154,7 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
 
         /**
          * K, the deviations kept (default 20).
-         * @param k K &ge; 1.
+         * @param k K &ge; 2 with {@link SwagPosterior.Covariance#LOW_RANK} (the default), &ge; 1 with DIAGONAL.
          * @return this.
          */
         public Builder<T> maxRank(int k) {

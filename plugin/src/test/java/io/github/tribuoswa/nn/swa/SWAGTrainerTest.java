@@ -94,5 +94,10 @@ public class SWAGTrainerTest {
         e = assertThrows(PropertyException.class, () -> SWAGTrainer.builder(new MLPFactory(new int[]{4}, Activation.RELU, 0, false),
                 new DenseConverter(), new LabelConverter()).phaseSchedule(new ConstantSchedule(0.05)).covarianceScale(0).build());
         assertTrue(e.getMessage().contains("covarianceScale"), e.getMessage());
+        e = assertThrows(PropertyException.class, () -> SWAGTrainer.builder(new MLPFactory(new int[]{4}, Activation.RELU, 0, false),
+                new DenseConverter(), new LabelConverter()).phaseSchedule(new ConstantSchedule(0.05)).maxRank(1).build());
+        assertTrue(e.getMessage().contains("maxRank = 1") && e.getMessage().contains("LOW_RANK"), e.getMessage());
+        SWAGTrainer.builder(new MLPFactory(new int[]{4}, Activation.RELU, 0, false), new DenseConverter(), new LabelConverter())
+                .phaseSchedule(new ConstantSchedule(0.05)).maxRank(1).covariance(SwagPosterior.Covariance.DIAGONAL).build();
     }
 }
