@@ -219,8 +219,8 @@ public abstract class NetworkTrainer<T extends Output<T>, M extends org.tribuo.M
             listeners.addAll(collectors);
             listeners.addAll(observers);
             TrainingRun.Setup<T> setup = new TrainingRun.Setup<>(network, featureConverter, outputConverter, device, batchSize);
-            Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, examples, data, standardiser, targetStandardiser, block,
-                    trainer.getManager(), opt, collectors, trainerProvenance, runProvenance, tel);
+            Function<Trainer, TrainingRun<T>> runOf = trainer -> new TrainingRun<>(setup, invocation, examples, data, standardiser,
+                    targetStandardiser, block, trainer.getManager(), opt, collectors, trainerProvenance, runProvenance, tel);
             if (!epochModels.isEmpty()) {
                 // before the checkpoint: a run killed between an epoch's model and its checkpoint hands that model over again on
                 // resuming (at least once), never skips it

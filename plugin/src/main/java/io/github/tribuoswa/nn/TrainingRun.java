@@ -44,6 +44,7 @@ public final class TrainingRun<T extends Output<T>> {
     }
 
     private final Setup<T> setup;
+    private final int invocation;
     private final Dataset<T> dataset;
     private final DenseData data;
     private final Standardiser standardiser;
@@ -56,10 +57,11 @@ public final class TrainingRun<T extends Output<T>> {
     private final Map<String, Provenance> runProvenance;
     private final TelemetryListener telemetry;
 
-    TrainingRun(Setup<T> setup, Dataset<T> dataset, DenseData data, Standardiser standardiser, Standardiser targetStandardiser, Block block,
-                NDManager manager, Optimizer optimizer, List<WeightCollector> collectors, TrainerProvenance trainerProvenance,
+    TrainingRun(Setup<T> setup, int invocation, Dataset<T> dataset, DenseData data, Standardiser standardiser, Standardiser targetStandardiser,
+                Block block, NDManager manager, Optimizer optimizer, List<WeightCollector> collectors, TrainerProvenance trainerProvenance,
                 Map<String, Provenance> runProvenance, TelemetryListener telemetry) {
         this.setup = setup;
+        this.invocation = invocation;
         this.dataset = dataset;
         this.data = data;
         this.standardiser = standardiser;
@@ -79,8 +81,17 @@ public final class TrainingRun<T extends Output<T>> {
      * @return The run.
      */
     TrainingRun<T> withCollectors(List<WeightCollector> others) {
-        return new TrainingRun<>(setup, dataset, data, standardiser, targetStandardiser, block, manager, optimizer, others, trainerProvenance,
-                runProvenance, telemetry);
+        return new TrainingRun<>(setup, invocation, dataset, data, standardiser, targetStandardiser, block, manager, optimizer, others,
+                trainerProvenance, runProvenance, telemetry);
+    }
+
+    /**
+     * Which invocation of the trainer this run is (Tribuo's invocation count: 0 for the first
+     * {@code train} call, or what {@code setInvocationCount} set).
+     * @return The invocation, from 0.
+     */
+    public int invocation() {
+        return invocation;
     }
 
     /**

@@ -24,11 +24,13 @@ import java.util.logging.Logger;
  * SWAG (Maddox et al. 2019) of a DJL network as a Tribuo trainer: the SWA run of
  * {@link SWATrainer} (the same phase: {@code phaseStart}, {@code phaseSchedule}, {@code cycleUnit},
  * one collection per cycle) collecting a {@link SwagPosterior}, and at the end {@code samples}
- * weight vectors drawn from it with a generator seeded by {@code sampleSeed}, each with its
- * BatchNorm statistics refreshed on the training data. The result is a {@link BatchedEnsembleModel}
+ * weight vectors drawn from it with a generator seeded by {@code sampleSeed} (and the invocation:
+ * {@link #sampleGenerator}), each with its BatchNorm statistics refreshed on the training data. The result is a {@link BatchedEnsembleModel}
  * of the S sampled networks with equal weights: it predicts the mean of their probabilities (the
  * paper's Bayesian model average), in batches, deterministic for a seed, with every sample's
- * provenance. MultiSWAG (Wilson &amp; Izmailov 2020) is an ensemble of such runs with other seeds.
+ * provenance. MultiSWAG (Wilson &amp; Izmailov 2020) is an ensemble of such runs with other seeds
+ * ({@code ensemble.IndependentRunsTrainer}: each run is one more invocation, with its own training
+ * seed and its own stream of normal draws).
  * <p>
  * Not yet in this class: the results of the paper's comparison (issue 18).
  * @param <T> The output type.
@@ -36,6 +38,12 @@ import java.util.logging.Logger;
 public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, BatchedEnsembleModel<T>> {
 
     private static final Logger logger = Logger.getLogger(SWAGTrainer.class.getName());
+
+    /**
+     * The increment between the sample seeds of successive invocations: 2⁶⁴/φ, SplitMix64's; odd, so
+     * its multiples are distinct in the 48 bits that {@link Random} keeps of a seed.
+     */
+    static final long INVOCATION_INCREMENT = 0x9E3779B97F4A7C15L;
 
     @Config(description = "K, the number of deviations kept (the rank of the low-rank part; at least 2 with LOW_RANK, 1 with DIAGONAL).")
     private int maxRank = 20;
@@ -52,7 +60,7 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
     @Config(description = "Floor of the diagonal variance (the authors clamp at 1e-30).")
     private double varianceFloor = 1e-30;
 
-    @Config(description = "Seed of the normal draws of the samples.")
+    @Config(description = "Seed of the normal draws of the samples (invocation r draws from java.util.Random(sampleSeed + r x 0x9E3779B97F4A7C15)).")
     private long sampleSeed = 1L;
 
     @Config(description = "Count ŵ, the weights when the phase starts, as the first collection.")
@@ -113,7 +121,7 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
         }
         logger.info("SWAG posterior of " + posterior.collections() + " collections, rank " + posterior.rank() + "; drawing " + samples
                 + " samples");
-        Random rng = new Random(sampleSeed);
+        Random rng = sampleGenerator(sampleSeed, run.invocation());
         List<DJLModel<T>> members = new ArrayList<>();
         for (int s = 0; s < samples; s++) {
             posterior.sample(run.block(), rng, covariance, covarianceScale, varianceFloor);
@@ -123,6 +131,20 @@ public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, Bat
         }
         return BatchedEnsembleModel.of("swag-" + network.getClass().getSimpleName(), run.dataset(), run.trainerProvenance(), members,
                 run.outputConverter().ensembleCombiner());
+    }
+
+    /**
+     * The generator of the normal draws of invocation r's samples:
+     * {@code java.util.Random(sampleSeed + r · 0x9E3779B97F4A7C15)}. The first invocation draws from
+     * {@code Random(sampleSeed)}; every later one (another run of the same trainer, as the runs of
+     * MultiSWAG are) from its own stream, so that the runs' samples are independent as their
+     * training is, and a run is reproducible from the seed and its invocation.
+     * @param sampleSeed The configured seed.
+     * @param invocation r, the trainer's invocation (&ge; 0).
+     * @return The generator.
+     */
+    static Random sampleGenerator(long sampleSeed, int invocation) {
+        return new Random(sampleSeed + invocation * INVOCATION_INCREMENT);
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.github.tribuoswa.nn.swa;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.tribuoswa.Crash;
 import io.github.tribuoswa.ensemble.BatchedEnsembleModel;
+import io.github.tribuoswa.ensemble.IndependentRunsTrainer;
 import io.github.tribuoswa.nn.DJLModel;
 import io.github.tribuoswa.nn.convert.DenseConverter;
 import io.github.tribuoswa.nn.convert.LabelConverter;
+import io.github.tribuoswa.nn.core.Checkpoints;
 import io.github.tribuoswa.nn.core.SwagPosterior;
 import io.github.tribuoswa.nn.network.Activation;
 import io.github.tribuoswa.nn.network.MLPFactory;
@@ -15,11 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
+import org.tribuo.classification.ensemble.FullyWeightedVotingCombiner;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.math.optimisers.SGD;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,6 +88,54 @@ public class SWAGTrainerTest {
         for (int i = 0; i < ma.length; i++) {
             assertArrayEquals(ma[i], resumed[i], "sample " + i + " after resuming");
         }
+    }
+
+    /**
+     * MultiSWAG's runs are invocations 0 and 1 of one SWAG trainer; each draws its samples from
+     * its own stream. With the diagonal posterior a sample is θ̄ + c·σ⊙z, so per weight the
+     * ratio (θ̃₀ − θ̃₂)/(θ̃₀ − θ̃₁) = (z₀ − z₂)/(z₀ − z₁) depends on the normal draws alone: two runs
+     * sharing one stream would have the same ratios (the same signs everywhere), independent
+     * streams agree in sign on about half of the weights.
+     */
+    @Test
+    public void eachInvocationDrawsItsOwnSamples() {
+        SWAGTrainer<Label> trainer = SWAGTrainer.builder(new MLPFactory(new int[]{12}, Activation.TANH, 0, true), new DenseConverter(),
+                        new LabelConverter())
+                .epochs(6).batchSize(16).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 1e-4)).schedule(new ConstantSchedule(0.05))
+                .phaseStart(2).phaseSchedule(new ConstantSchedule(0.05)).cycleUnit(CycleUnit.EPOCHS)
+                .maxRank(3).samples(3).covariance(SwagPosterior.Covariance.DIAGONAL).sampleSeed(7).seed(3L).device("cpu").intraOpThreads(1)
+                .build();
+        BatchedEnsembleModel<Label> multi = new IndependentRunsTrainer<>(trainer, 2, new FullyWeightedVotingCombiner())
+                .train(SWAFGETrainerTest.DATA);
+        float[][] w = new float[6][];
+        for (int i = 0; i < 6; i++) {
+            w[i] = Checkpoints.floats(((DJLModel<?>) multi.getModels().get(i)).weights().getValues());
+        }
+        int compared = 0;
+        int agree = 0;
+        for (int j = 0; j < w[0].length; j++) {
+            double[] ratio = new double[2];
+            boolean defined = true;
+            for (int r = 0; r < 2; r++) {
+                double num = (double) w[3 * r][j] - w[3 * r + 2][j];
+                double den = (double) w[3 * r][j] - w[3 * r + 1][j];
+                defined &= num != 0 && den != 0;
+                ratio[r] = num / den;
+            }
+            if (defined) {
+                compared++;
+                agree += Math.signum(ratio[0]) == Math.signum(ratio[1]) ? 1 : 0;
+            }
+        }
+        assertTrue(compared > 100, compared + " weights compared");
+        double fraction = (double) agree / compared;
+        // one stream: 1; independent streams: 1/2 with a standard error 1/(2 sqrt(n)) < 0.05
+        assertTrue(fraction > 0.3 && fraction < 0.7, "the two runs' draws agree in sign on " + agree + " of " + compared + " weights");
+
+        // the first invocation draws from Random(sampleSeed), invocation r from Random(sampleSeed + r x 0x9E3779B97F4A7C15)
+        assertEquals(new Random(7).nextGaussian(), SWAGTrainer.sampleGenerator(7, 0).nextGaussian());
+        assertEquals(new Random(7 + 2 * 0x9E3779B97F4A7C15L).nextGaussian(), SWAGTrainer.sampleGenerator(7, 2).nextGaussian());
+        assertFalse(SWAGTrainer.sampleGenerator(7, 1).nextGaussian() == SWAGTrainer.sampleGenerator(7, 0).nextGaussian());
     }
 
     @Test
