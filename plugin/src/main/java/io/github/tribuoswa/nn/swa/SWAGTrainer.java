@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * SWAG (Maddox et al. 2019) of a DJL network as a Tribuo trainer: the SWA run of
  * {@link SWATrainer} (the same phase: {@code phaseStart}, {@code phaseSchedule}, {@code cycleUnit},
  * one collection per cycle) collecting a {@link SwagPosterior}, and at the end {@code samples}
- * weight vectors drawn from it with a generator seeded by {@code sampleSeed} (and the invocation:
- * {@link #sampleGenerator}), each with its BatchNorm statistics refreshed on the training data. The result is a {@link BatchedEnsembleModel}
+ * weight vectors drawn from it with a generator seeded by {@code sampleSeed} and the invocation
+ * (invocation r: {@code java.util.Random(sampleSeed + r · 0x9E3779B97F4A7C15)}), each with its
+ * BatchNorm statistics refreshed on the training data. The result is a {@link BatchedEnsembleModel}
  * of the S sampled networks with equal weights: it predicts the mean of their probabilities (the
  * paper's Bayesian model average), in batches, deterministic for a seed, with every sample's
  * provenance. MultiSWAG (Wilson &amp; Izmailov 2020) is an ensemble of such runs with other seeds
