@@ -99,16 +99,11 @@ public class SWAGTrainerTest {
      */
     @Test
     public void eachInvocationDrawsItsOwnSamples() {
-        SWAGTrainer<Label> trainer = SWAGTrainer.builder(new MLPFactory(new int[]{12}, Activation.TANH, 0, true), new DenseConverter(),
-                        new LabelConverter())
-                .epochs(6).batchSize(16).optimiser(new SGDFactory(SGD.Momentum.STANDARD, 0.9, 1e-4)).schedule(new ConstantSchedule(0.05))
-                .phaseStart(2).phaseSchedule(new ConstantSchedule(0.05)).cycleUnit(CycleUnit.EPOCHS)
-                .maxRank(3).samples(3).covariance(SwagPosterior.Covariance.DIAGONAL).sampleSeed(7).seed(3L).device("cpu").intraOpThreads(1)
-                .build();
-        BatchedEnsembleModel<Label> multi = new IndependentRunsTrainer<>(trainer, 2, new FullyWeightedVotingCombiner())
-                .train(SWAFGETrainerTest.DATA);
-        float[][] w = new float[6][];
-        for (int i = 0; i < 6; i++) {
+        int perRun = 4; // swag(...)'s samples
+        BatchedEnsembleModel<Label> multi = new IndependentRunsTrainer<>(swag(7, SwagPosterior.Covariance.DIAGONAL, null), 2,
+                new FullyWeightedVotingCombiner()).train(SWAFGETrainerTest.DATA);
+        float[][] w = new float[2 * perRun][];
+        for (int i = 0; i < w.length; i++) {
             w[i] = Checkpoints.floats(((DJLModel<?>) multi.getModels().get(i)).weights().getValues());
         }
         int compared = 0;
@@ -117,8 +112,8 @@ public class SWAGTrainerTest {
             double[] ratio = new double[2];
             boolean defined = true;
             for (int r = 0; r < 2; r++) {
-                double num = (double) w[3 * r][j] - w[3 * r + 2][j];
-                double den = (double) w[3 * r][j] - w[3 * r + 1][j];
+                double num = (double) w[perRun * r][j] - w[perRun * r + 2][j];
+                double den = (double) w[perRun * r][j] - w[perRun * r + 1][j];
                 defined &= num != 0 && den != 0;
                 ratio[r] = num / den;
             }
