@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * ({@code ensemble.IndependentRunsTrainer}: each run is one more invocation, with its own training
  * seed and its own stream of normal draws).
  * <p>
- * Not yet in this class: the results of the paper's comparison (issue 18).
+ * The paper's comparison on full Fashion-MNIST, against PyTorch, is in docs/results.md (issue 18).
  * @param <T> The output type.
  */
 public final class SWAGTrainer<T extends Output<T>> extends PhasedTrainer<T, BatchedEnsembleModel<T>> {
