@@ -99,9 +99,10 @@ public class SWAGTrainerTest {
      */
     @Test
     public void eachInvocationDrawsItsOwnSamples() {
-        int perRun = 4; // swag(...)'s samples
         BatchedEnsembleModel<Label> multi = new IndependentRunsTrainer<>(swag(7, SwagPosterior.Covariance.DIAGONAL, null), 2,
                 new FullyWeightedVotingCombiner()).train(SWAFGETrainerTest.DATA);
+        int perRun = multi.getModels().size() / 2; // the samples of each run, run 0's first
+        assertTrue(perRun >= 3, "each run needs three samples for the ratio");
         float[][] w = new float[2 * perRun][];
         for (int i = 0; i < w.length; i++) {
             w[i] = Checkpoints.floats(((DJLModel<?>) multi.getModels().get(i)).weights().getValues());
