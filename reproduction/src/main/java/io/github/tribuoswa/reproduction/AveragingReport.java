@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * output (for reproduction/python/update_doc_section.py), and the plot of the curves (mean test
  * accuracy over seeds of the model each method returns after every epoch), PNG and SVG: per
  * method the final test accuracy, NLL and ECE (mean ± sample std over seeds), the epochs (and
- * steps) after which its model first reaches the same seed's SGD baseline's final accuracy, and
+ * steps) after which its model first reaches the same seed's SGD baseline's final accuracy (over
+ * the seeds whose SGD run is in; "no SGD baseline yet" when none is), and
  * per soup source the ensemble, the best single member and both soups.
  * <pre>
  * usage: AveragingReport [--curves FILE] [--soups FILE] [--figure PATH-WITHOUT-EXTENSION] [--command TEXT]
@@ -75,12 +76,13 @@ public final class AveragingReport {
                     new double[]{Double.parseDouble(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[6])});
         }
         StringBuilder md = new StringBuilder("<!-- averaging:start -->\n## After SWA: EMA, LAWA, WSD, schedule-free SGD, soups (issue 16)\n\n");
-        md.append("Made by `").append(command).append("` from `").append(curves).append("` and `").append(soups).append("`: ").append(network)
+        md.append("Made by `").append(command).append("` from `").append(shown(curves)).append("` and `").append(shown(soups)).append("`: ")
+                .append(network)
                 .append(" on full Fashion-MNIST (the last 5,000 training images held out for the greedy soups), ").append(epochs)
                 .append(" epochs for every method, mean ± sample std over seeds; the recipes are `examples.Recipes`' ")
                 .append("(as `reproduction.AveragingMethods` picks them). ")
                 .append("\"Epochs to SGD\": the first epoch whose model reaches the same seed's SGD baseline's final test accuracy ")
-                .append("(the seeds that reach it, of all).\n\n");
+                .append("(the seeds that reach it, of the seeds whose SGD baseline is in).\n\n");
         if (!runs.isEmpty()) {
             Files.createDirectories(figure.toAbsolutePath().getParent());
             int seeds = runs.values().stream().mapToInt(Map::size).max().orElse(0);
@@ -99,6 +101,7 @@ public final class AveragingReport {
                 List<Double> ece = new ArrayList<>();
                 List<Double> reach = new ArrayList<>();
                 List<Double> reachSteps = new ArrayList<>();
+                int withBaseline = 0;
                 TreeMap<Integer, List<double[]>> byEpoch = new TreeMap<>();
                 for (Map.Entry<String, TreeMap<Integer, double[]>> seed : m.getValue().entrySet()) {
                     double[] last = seed.getValue().lastEntry().getValue();
@@ -107,6 +110,7 @@ public final class AveragingReport {
                     ece.add(last[2]);
                     TreeMap<Integer, double[]> base = sgd.get(seed.getKey());
                     if (base != null) {
+                        withBaseline++;
                         double target = base.lastEntry().getValue()[0];
                         seed.getValue().entrySet().stream().filter(e -> e.getValue()[0] >= target).findFirst().ifPresent(e -> {
                             reach.add((double) e.getKey());
@@ -115,8 +119,10 @@ public final class AveragingReport {
                     }
                     seed.getValue().forEach((e, v) -> byEpoch.computeIfAbsent(e, k -> new ArrayList<>()).add(v));
                 }
-                md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s (%s steps; %d of %d) |%n", m.getKey(), acc.size(),
-                        cell(acc, 100, 2), cell(nll, 1, 4), cell(ece, 100, 2), cell(reach, 1, 1), cell(reachSteps, 1, 0), reach.size(), acc.size()));
+                String toSgd = withBaseline == 0 ? "no SGD baseline yet" : String.format(Locale.ROOT, "%s (%s steps; %d of %d)", cell(reach, 1, 1),
+                        cell(reachSteps, 1, 0), reach.size(), withBaseline);
+                md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", m.getKey(), acc.size(), cell(acc, 100, 2), cell(nll, 1, 4),
+                        cell(ece, 100, 2), toSgd));
                 double[] x = byEpoch.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
                 double[] y = byEpoch.values().stream().mapToDouble(v -> 100 * v.stream().mapToDouble(r -> r[0]).average().orElse(0)).toArray();
                 double[] loss = byEpoch.values().stream().mapToDouble(v -> v.stream().mapToDouble(r -> r[1]).average().orElse(0)).toArray();
@@ -151,6 +157,13 @@ public final class AveragingReport {
             md.append('\n');
         }
         return md.append("<!-- averaging:end -->").toString();
+    }
+
+    /** A path as the section shows it: relative to the working directory (the project's root) when it lies under it. */
+    private static Path shown(Path p) {
+        Path here = Path.of("").toAbsolutePath();
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(here) ? here.relativize(abs) : p;
     }
 
     private static List<Double> col(List<double[]> rows, int i) {
