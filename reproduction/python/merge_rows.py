@@ -3,8 +3,8 @@
 `AveragingMethods --methods SGD,COSINE` on one core and `--methods EMA,LAWA` on the other) into
 one: the same header is required, a row that several inputs hold is kept once, and the rows are
 ordered by seed (column 3, as a number), then by the order of column 4's values given with
-`--order` (the harness's method order; values not listed go last, in the order met), then by the
-inputs' order. The output is replaced only by a complete new file.
+`--order` (the harness's method order, or the soups' sources FGE,RUNS; values not listed go last,
+in the order met), then by the inputs' order. The output is replaced only by a complete new file.
 
     python3 reproduction/python/merge_rows.py OUT IN [IN ...] [--order SGD,COSINE,WSD,SWA,EMA,LAWA,SCHEDULE-FREE]
 """

@@ -13,7 +13,8 @@
 # the classes already built. Installs dataset-fashion-mnist with apt-get if it is missing.
 # To use both cores, run AveragingMethods itself twice (the java line below) with disjoint --methods /
 # --soups, each with its own --out, --soups-out and --work, then merge the CSVs with
-# reproduction/python/merge_rows.py (--order SGD,COSINE,WSD,SWA,EMA,LAWA,SCHEDULE-FREE) and run the report.
+# reproduction/python/merge_rows.py (--order SGD,COSINE,WSD,SWA,EMA,LAWA,SCHEDULE-FREE for the curves,
+# --order FGE,RUNS for the soups) and run the report (the last java line).
 #
 #   scripts/reproduce/averaging.sh [NETWORK] [EPOCHS] [SEEDS]     e.g. cnn 15 1,2,3
 set -euo pipefail
