@@ -32,6 +32,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from atomic import write  # noqa: E402
 from bench_pytorch import batch_bounds, network, read_idx, train  # noqa: E402
 from table1_pytorch import baseline, probabilities  # noqa: E402
 from uncertainty_pytorch import calibration  # noqa: E402
@@ -167,15 +168,6 @@ def main():
     write(os.path.join(a.dir, "epochs-pytorch.csv"), EPOCHS_HEADER + "\n" + "".join(r + "\n" for r in epoch_rows))
     write(os.path.join(a.dir, "checks-pytorch.tsv"), "".join(f"{k}\t{v}\n" for k, v in checks.items()))
     print("".join(f"{k}\t{v}\n" for k, v in checks.items()), end="")
-
-
-def write(path, text):
-    """Writes a file whole or not at all (a temporary file, synced, renamed)."""
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":

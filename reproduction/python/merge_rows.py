@@ -11,7 +11,9 @@ in the order met), then by the inputs' order. The output is replaced only by a c
 import argparse
 import os
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from atomic import write  # noqa: E402
 
 
 def merge(inputs, order):
@@ -46,13 +48,7 @@ def main(argv):
     p.add_argument("--order", default="", help="column 4's values in the harness's order, comma-separated")
     a = p.parse_args(argv)
     lines = merge(a.inputs, [v for v in a.order.split(",") if v])
-    directory = os.path.dirname(os.path.abspath(a.out))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".merge-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, a.out)
+    write(a.out, "\n".join(lines) + "\n")
     print(f"merge_rows.py: {len(lines) - 1} rows into {a.out}")
 
 

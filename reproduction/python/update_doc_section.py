@@ -6,8 +6,12 @@ that each keeps its own section and the hand-written text around them stays.
 
     python3 reproduction/python/update_doc_section.py docs/benchmarks.md NAME < section.md
 """
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from atomic import write  # noqa: E402
 
 
 def update(path, name, section):
@@ -24,7 +28,7 @@ def update(path, name, section):
         text = pattern.sub(lambda m: section, text)
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
-    open(path, "w").write(text)
+    write(path, text)
 
 
 def main():
